@@ -1,0 +1,90 @@
+using System.Numerics;
+
+namespace Spindle.Monitor.Interactions;
+
+/// <summary>
+/// In-place O(n 2^n) transforms over functions of subsets of n variables, stored as arrays indexed
+/// by bitmask (bit i set means variable i is in the subset).
+/// </summary>
+/// <remarks>
+/// Every transform here is an n-fold Kronecker power of a 2x2 matrix, applied one variable at a
+/// time as a butterfly. No 2^n x 2^n matrix is ever formed.
+/// </remarks>
+public static class SubsetTransforms
+{
+    /// <summary>The largest number of variables the transforms accept (2^30 doubles is 8 GiB).</summary>
+    public const int MaxVariables = 30;
+
+    /// <summary>Gets the number of variables n of an array of length 2^n.</summary>
+    /// <param name="length">The array length.</param>
+    /// <returns>n such that 2^n equals <paramref name="length"/>.</returns>
+    /// <exception cref="ArgumentException">The length is not a power of two of at most 2^<see cref="MaxVariables"/>.</exception>
+    public static int VariableCount(int length)
+    {
+        if (length <= 0 || !BitOperations.IsPow2(length))
+        {
+            throw new ArgumentException($"Expected an array of length 2^n, got length {length}, which is not a power of two.", nameof(length));
+        }
+
+        var n = BitOperations.Log2((uint)length);
+        if (n > MaxVariables)
+        {
+            throw new ArgumentException($"At most {MaxVariables} variables are supported, got {n}.", nameof(length));
+        }
+
+        return n;
+    }
+
+    /// <summary>Gets the order |S| of the subset with bitmask <paramref name="mask"/>.</summary>
+    /// <param name="mask">The subset bitmask.</param>
+    /// <returns>The number of variables in the subset.</returns>
+    public static int Order(int mask) => BitOperations.PopCount((uint)mask);
+
+    /// <summary>
+    /// Applies the n-fold Kronecker power of the 2x2 matrix [[a, b], [c, d]] to <paramref name="values"/> in place.
+    /// </summary>
+    /// <param name="values">The vector of length 2^n, indexed by subset bitmask.</param>
+    /// <param name="a">Entry (0, 0): absent to absent.</param>
+    /// <param name="b">Entry (0, 1): present to absent.</param>
+    /// <param name="c">Entry (1, 0): absent to present.</param>
+    /// <param name="d">Entry (1, 1): present to present.</param>
+    /// <remarks>
+    /// For each variable i and each pair of masks (T, T ∪ {i}) with i ∉ T the pair (x0, x1) becomes
+    /// (a x0 + b x1, c x0 + d x1). Bit 0 is the innermost Kronecker factor.
+    /// </remarks>
+    public static void ApplyKronecker(Span<double> values, double a, double b, double c, double d)
+    {
+        var n = VariableCount(values.Length);
+        for (var i = 0; i < n; i++)
+        {
+            var bit = 1 << i;
+            for (var block = 0; block < values.Length; block += bit << 1)
+            {
+                for (var t = block; t < block + bit; t++)
+                {
+                    var x0 = values[t];
+                    var x1 = values[t | bit];
+                    values[t] = (a * x0) + (b * x1);
+                    values[t | bit] = (c * x0) + (d * x1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Replaces f by its subset sum (zeta transform): g(S) = Σ_{T ⊆ S} f(T).</summary>
+    /// <param name="values">f, of length 2^n; overwritten by g.</param>
+    public static void SubsetSum(Span<double> values) => ApplyKronecker(values, 1, 0, 1, 1);
+
+    /// <summary>Replaces g by its Möbius inverse: f(S) = Σ_{T ⊆ S} (-1)^{|S|-|T|} g(T).</summary>
+    /// <param name="values">g, of length 2^n; overwritten by f.</param>
+    /// <remarks>This is the AND interaction transform: I_AND = Möbius(u_AND) (paper Eq. 3).</remarks>
+    public static void Mobius(Span<double> values) => ApplyKronecker(values, 1, 0, -1, 1);
+
+    /// <summary>Transpose of <see cref="SubsetSum"/>: g(T) = Σ_{S ⊇ T} f(S).</summary>
+    /// <param name="values">f, of length 2^n; overwritten by g.</param>
+    public static void SupersetSum(Span<double> values) => ApplyKronecker(values, 1, 1, 0, 1);
+
+    /// <summary>Transpose of <see cref="Mobius"/>: g(T) = Σ_{S ⊇ T} (-1)^{|S|-|T|} f(S).</summary>
+    /// <param name="values">f, of length 2^n; overwritten by g.</param>
+    public static void SupersetMobius(Span<double> values) => ApplyKronecker(values, 1, -1, 0, 1);
+}

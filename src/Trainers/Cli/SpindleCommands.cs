@@ -1,0 +1,14 @@
+using System.CommandLine;
+
+namespace Spindle.Trainers.Cli;
+
+/// <summary>The sub-commands of the <c>spindle</c> executable.</summary>
+internal static class SpindleCommands
+{
+    /// <summary>Creates every sub-command, in the order <c>spindle --help</c> lists them.</summary>
+    /// <returns>The sub-commands.</returns>
+    public static IEnumerable<Command> All()
+    {
+        yield return DemoCommand.Create();
+    }
+}
