@@ -24,6 +24,7 @@ public sealed partial class MaskedOutputEvaluator
         private long _pendingBytes;
         private long _completedRows;
         private int _completedSamples;
+        private MaskedSample? _current;
 
         public Run(
             MaskedOutputEvaluator owner,
@@ -54,12 +55,33 @@ public sealed partial class MaskedOutputEvaluator
             using var noGrad = torch.no_grad();
             using var modes = new EvaluationModeScope(_model);
             using var runScope = torch.NewDisposeScope();
+            try
+            {
+                PrepareAndChunk(device);
+                Flush();
+                return _results;
+            }
+            finally
+            {
+                // Prepared samples own their tensors outside any scope; free those an exception left behind.
+                foreach (var segment in _pending)
+                {
+                    segment.Prepared.Dispose();
+                }
+
+                _current?.Dispose();
+            }
+        }
+
+        private void PrepareAndChunk(Device device)
+        {
             for (int s = 0; s < _samples.Count; s++)
             {
                 _cancellationToken.ThrowIfCancellationRequested();
                 ArgumentNullException.ThrowIfNull(_samples[s], $"samples[{s}]");
                 var onDevice = _samples[s].to(device);
                 var prepared = _variables.Prepare(_model, onDevice, s);
+                _current = prepared;
                 if (!ReferenceEquals(onDevice, _samples[s]))
                 {
                     onDevice.Dispose();
@@ -86,10 +108,9 @@ public sealed partial class MaskedOutputEvaluator
                     _pendingBytes += take * rowBytes;
                     mask += take;
                 }
-            }
 
-            Flush();
-            return _results;
+                _current = null;
+            }
         }
 
         private void CheckVariableCount(long rowBytes)

@@ -11,7 +11,8 @@ namespace Spindle.Monitor.Masking;
 /// <remarks>
 /// Row j of a batch for masks T_j is <c>where(present_j, input, baseline)</c>, where element e is present when it
 /// belongs to no variable (<c>variableMap[e] = -1</c>) or its variable's bit is set in T_j. The selection is exact
-/// (no arithmetic on the values). The instance owns the tensors given to it and disposes them.
+/// (no arithmetic on the values). The instance takes the input tensor out of its dispose scope and owns it, with
+/// copies of the map and baseline; <see cref="Dispose"/> frees them.
 /// </remarks>
 public sealed class MaskedSample : IDisposable
 {
@@ -67,9 +68,10 @@ public sealed class MaskedSample : IDisposable
 
         // Right-align the map's shape with the row's so that [k, map...] broadcasts against [1, sample...].
         _mapShape = [.. Enumerable.Repeat(1L, RowShape.Length - variableMap.shape.Length), .. variableMap.shape];
-        _flatMapIndex = torch.where(map.lt(0), variableCount, map).MoveToOuterDisposeScope();
-        _baseline = baseline.to(input.device).to_type(input.dtype).clone().MoveToOuterDisposeScope();
-        _input = input;
+        // Owned tensors leave every dispose scope: their lifetime is this instance's, ended by Dispose.
+        _flatMapIndex = torch.where(map.lt(0), variableCount, map).DetachFromDisposeScope();
+        _baseline = baseline.to(input.device).to_type(input.dtype).clone().DetachFromDisposeScope();
+        _input = input.DetachFromDisposeScope();
     }
 
     /// <summary>Gets the number n of input variables.</summary>

@@ -41,7 +41,7 @@ public static class OutputFunctions
         }
 
         var trueLogit = z.gather(1, y).squeeze(1);
-        var others = z.scatter(1, y, double.NegativeInfinity);
+        var others = z.scatter(1, y, torch.full_like(y, double.NegativeInfinity, dtype: ScalarType.Float64));
         return trueLogit.sub(others.logsumexp(1)).MoveToOuterDisposeScope();
     }
 }
