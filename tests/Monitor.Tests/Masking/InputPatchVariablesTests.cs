@@ -28,7 +28,7 @@ public class InputPatchVariablesTests
             float[] masked = (float[])pixels.Clone();
             for (int v = 0; v < Cells.Length; v++)
             {
-                if (Has(mask, v))
+                if (IsPresent(mask, v))
                 {
                     continue;
                 }
@@ -77,7 +77,7 @@ public class InputPatchVariablesTests
                     float[] masked = (float[])pixels.Clone();
                     for (int v = 0; v < Cells.Length; v++)
                     {
-                        if (!Has(mask, v))
+                        if (!IsPresent(mask, v))
                         {
                             int top = Cells[v] / 4 * 7;
                             int left = Cells[v] % 4 * 7;

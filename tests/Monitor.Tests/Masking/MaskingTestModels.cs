@@ -172,5 +172,5 @@ internal static class MaskingReference
     /// <summary>Reads a tensor's elements as floats.</summary>
     public static float[] Floats(Tensor t) => t.contiguous().data<float>().ToArray();
 
-    public static bool Has(long mask, int variable) => ((mask >> variable) & 1) != 0;
+    public static bool IsPresent(long mask, int variable) => ((mask >> variable) & 1) != 0;
 }
