@@ -146,9 +146,8 @@ public sealed partial class MaskedOutputEvaluator
 
             _cancellationToken.ThrowIfCancellationRequested();
             int rows = _pendingRows;
-            using (var chunkScope = torch.NewDisposeScope())
+            using (torch.NewDisposeScope())
             {
-                var device = _pending[0].Prepared.Device;
                 Tensor batch;
                 if (_pending.Count == 1)
                 {
@@ -177,7 +176,7 @@ public sealed partial class MaskedOutputEvaluator
                         string.Create(CultureInfo.InvariantCulture, $"The model returned {MaskedSample.FormatShape(logits.shape)} for a batch of {rows} masked rows; it must return one row of logits per input row."));
                 }
 
-                if (_owner._isLogOdds)
+                if (_owner._isLogOdds && logits.dim() == 2)
                 {
                     CheckLabels(logits);
                 }
@@ -208,7 +207,7 @@ public sealed partial class MaskedOutputEvaluator
 
         private void CheckLabels(Tensor logits)
         {
-            long classes = logits.dim() == 2 ? logits.shape[1] : 0;
+            long classes = logits.shape[1];
             long labelLimit = classes == 1 ? 2 : classes;
             foreach (var segment in _pending)
             {

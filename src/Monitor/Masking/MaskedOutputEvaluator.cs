@@ -22,6 +22,14 @@ namespace Spindle.Monitor.Masking;
 /// of the interaction transforms in <c>Spindle.Monitor.Interactions</c>.
 /// </para>
 /// </remarks>
+/// <example>
+/// Ten patches of the feature map after a CNN's second ReLU, as appendix K.2 of the paper:
+/// <code>
+/// var variables = new FeatureMapPatchVariables(PatchSelection.RandomCentral(10, seed: 1));
+/// var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = 16 &lt;&lt; 20 });
+/// double[][] v = evaluator.Evaluate(model, variables, probeImages, probeLabels); // v[s][T] = v(x_T)
+/// </code>
+/// </example>
 public sealed partial class MaskedOutputEvaluator
 {
     private readonly MaskedOutputFunction _outputFunction;

@@ -12,16 +12,17 @@ public sealed class MaskingOptions
     /// this many bytes, and a chunk may hold the last masks of one sample and the first of the next. The model's
     /// activations add to this, so set it well below the memory available. A row larger than the bound is run alone.
     /// </remarks>
-    /// <value>The default value is 4 MiB (4,194,304 bytes).</value>
+    /// <value>The default value is 16 MiB (16,777,216 bytes).</value>
     [Range(1, long.MaxValue)]
     public long MaxChunkBytes { get; set; } = MaskingDefaults.MaxChunkBytes;
 
     /// <summary>Gets or sets the largest number of masked rows that one forward pass receives.</summary>
     /// <remarks>
-    /// A second bound beside <see cref="MaxChunkBytes"/>, for models whose activations dwarf their input (a
-    /// transformer over token ids): a chunk ends at whichever bound it reaches first.
+    /// A second bound beside <see cref="MaxChunkBytes"/>: a chunk ends at whichever bound it reaches first. Rows
+    /// amortise the cost of a forward call, but past a few hundred rows the activations of a CNN no longer fit in
+    /// cache; lower it for models whose activations dwarf their input (a transformer over token ids).
     /// </remarks>
-    /// <value>The default value is <see cref="int.MaxValue"/> (no bound beyond the bytes).</value>
+    /// <value>The default value is 256 (the fastest measured on 2 CPU cores, see docs/benchmarks.md).</value>
     [Range(1, int.MaxValue)]
     public int MaxChunkRows { get; set; } = MaskingDefaults.MaxChunkRows;
 

@@ -22,31 +22,35 @@ internal static class BenchMaskingCommand
     {
         var samples = new Option<int>("--samples") { Description = "Samples timed per setting (the median is reported).", DefaultValueFactory = _ => 3 };
         var variables = new Option<string>("--variables") { Description = "Comma-separated numbers n of input variables.", DefaultValueFactory = _ => "8,10,12" };
-        var chunkBytes = new Option<long>("--chunk-bytes") { Description = "Bytes of masked input per forward chunk; 0 for the library default.", DefaultValueFactory = _ => 0 };
+        var chunkBytes = new Option<string>("--chunk-bytes") { Description = "Comma-separated bytes of masked input per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
+        var chunkRows = new Option<string>("--chunk-rows") { Description = "Comma-separated rows per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
         var sweep = new Option<bool>("--sweep") { Description = "Also time the largest n of --variables over chunk sizes from 256 KiB to 256 MiB." };
         var threads = new Option<int>("--threads") { Description = "Torch intra-op threads; 0 keeps Torch's default.", DefaultValueFactory = _ => 0 };
         var command = new Command("masking", "Time the 2^n masked forward passes per sample of a conv32-conv64-fc256 CNN on 1x28x28 inputs.")
         {
-            samples, variables, chunkBytes, sweep, threads,
+            samples, variables, chunkBytes, chunkRows, sweep, threads,
         };
         command.SetAction(parse =>
         {
             int sampleCount = parse.GetValue(samples);
-            long chunk = parse.GetValue(chunkBytes);
             int[] counts;
+            long[] chunks;
+            int[] rowCaps;
             try
             {
-                counts = [.. (parse.GetValue(variables) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+                counts = [.. ParseList(parse.GetValue(variables)).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
+                chunks = [.. ParseList(parse.GetValue(chunkBytes)).Select(v => long.Parse(v, CultureInfo.InvariantCulture))];
+                rowCaps = [.. ParseList(parse.GetValue(chunkRows)).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
             }
-            catch (FormatException e)
+            catch (Exception e) when (e is FormatException or OverflowException)
             {
-                Console.Error.WriteLine($"spindle bench masking: --variables must be comma-separated integers ({e.Message}).");
+                Console.Error.WriteLine($"spindle bench masking: --variables, --chunk-bytes and --chunk-rows take comma-separated integers ({e.Message}).");
                 return 2;
             }
 
-            if (sampleCount < 1 || chunk < 0 || counts.Length == 0 || counts.Any(n => n < 1 || n > 16))
+            if (sampleCount < 1 || chunks.Length == 0 || chunks.Any(c => c < 0) || rowCaps.Length == 0 || rowCaps.Any(r => r < 0) || counts.Length == 0 || counts.Any(n => n < 1 || n > 16))
             {
-                Console.Error.WriteLine("spindle bench masking: --samples must be at least 1, --chunk-bytes at least 0, and every n in --variables between 1 and 16.");
+                Console.Error.WriteLine("spindle bench masking: --samples must be at least 1, every --chunk-bytes and --chunk-rows at least 0, and every n in --variables between 1 and 16.");
                 return 2;
             }
 
@@ -55,13 +59,17 @@ internal static class BenchMaskingCommand
                 torch.set_num_threads(parse.GetValue(threads));
             }
 
-            Run(sampleCount, counts, chunk == 0 ? new MaskingOptions().MaxChunkBytes : chunk, parse.GetValue(sweep));
+            var defaults = new MaskingOptions();
+            var bounds = chunks.SelectMany(c => rowCaps.Select(r => (c == 0 ? defaults.MaxChunkBytes : c, r == 0 ? defaults.MaxChunkRows : r))).ToArray();
+            Run(sampleCount, counts, bounds, parse.GetValue(sweep));
             return 0;
         });
         return command;
     }
 
-    private static void Run(int sampleCount, int[] counts, long chunkBytes, bool sweep)
+    private static string[] ParseList(string? list) => (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static void Run(int sampleCount, int[] counts, (long Bytes, int Rows)[] bounds, bool sweep)
     {
         using var scope = torch.NewDisposeScope();
         torch.manual_seed(1);
@@ -71,29 +79,22 @@ internal static class BenchMaskingCommand
         long[] labels = [.. Enumerable.Range(0, sampleCount).Select(s => (long)(s % 10))];
         Console.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
-            $"CNN conv32-conv64-fc256 on 1x28x28, {Environment.ProcessorCount} cores, {torch.get_num_threads()} Torch threads, median over {sampleCount} samples."));
+            $"CNN conv32-conv64-fc256 on 1x28x28, {Environment.ProcessorCount} cores, {torch.get_num_threads()} Torch threads, {sampleCount} samples per setting, settings interleaved."));
         Console.WriteLine("Input patches: 4x4 grid of 7x7 patches, margin 0, zero baseline. Feature-map patches: 8x8 grid over the 64x14x14 map after the second ReLU, central 6x6.");
         Console.WriteLine();
-        Console.WriteLine("| variables | n | chunk bytes | rows/chunk | wall s/sample | CPU s/sample | masked rows/s (wall) |");
-        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|");
-        foreach (int n in counts)
-        {
-            foreach (var (name, vars, rowBytes) in Settings(n))
-            {
-                Report(name, n, chunkBytes, rowBytes, Time(model, vars, images, labels, chunkBytes));
-            }
-        }
-
+        Console.WriteLine("| variables | n | chunk bytes | rows/chunk | wall s/sample (median) | wall s/sample (min) | CPU s/sample (median) | masked rows/s (median) |");
+        Console.WriteLine("|---|---:|---:|---:|---:|---:|---:|---:|");
+        var settings = bounds.SelectMany(bound => counts.SelectMany(n => Settings(n).Select(v => (v.Name, n, v.Variables, v.RowBytes, bound)))).ToList();
+        Measure(model, images, labels, settings);
         if (sweep)
         {
-            foreach (long bytes in SweepChunkBytes)
-            {
-                foreach (var (name, vars, rowBytes) in Settings(counts.Max()))
-                {
-                    Report(name, counts.Max(), bytes, rowBytes, Time(model, vars, images, labels, bytes));
-                }
-            }
+            int n = counts.Max();
+            Measure(model, images, labels, [.. SweepChunkBytes.SelectMany(bytes => Settings(n).Select(v => (v.Name, n, v.Variables, v.RowBytes, (bytes, int.MaxValue))))]);
         }
+
+        using var process = Process.GetCurrentProcess();
+        Console.WriteLine();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Peak working set of this process: {process.PeakWorkingSet64 / (1 << 20):N0} MiB."));
     }
 
     private static IEnumerable<(string Name, InputVariables Variables, long RowBytes)> Settings(int n)
@@ -102,34 +103,51 @@ internal static class BenchMaskingCommand
         yield return ("feature-map patches", new FeatureMapPatchVariables(PatchSelection.RandomCentral(n, seed: 1)), 64 * 14 * 14 * 4);
     }
 
-    /// <summary>Median wall-clock and process CPU seconds of one sample's 2^n masked passes (after one warm-up run).</summary>
-    private static (double Wall, double Cpu) Time(BenchCnn model, InputVariables variables, Tensor images, long[] labels, long chunkBytes)
+    /// <summary>
+    /// Times one sample's 2^n masked passes for every setting, round-robin over the settings (one warm-up run each),
+    /// so that load from other processes spreads over all settings alike; prints one table row per setting.
+    /// </summary>
+    private static void Measure(
+        BenchCnn model, Tensor images, long[] labels, List<(string Name, int N, InputVariables Variables, long RowBytes, (long Bytes, int Rows) Bound)> settings)
     {
-        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = chunkBytes });
-        evaluator.Evaluate(model, variables, [images[0]], [labels[0]]);
-        double[] wall = new double[labels.Length];
-        double[] cpu = new double[labels.Length];
+        var evaluators = settings.Select(s => new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = s.Bound.Bytes, MaxChunkRows = s.Bound.Rows })).ToList();
+        for (int i = 0; i < settings.Count; i++)
+        {
+            evaluators[i].Evaluate(model, settings[i].Variables, [images[0]], [labels[0]]);
+        }
+
+        double[][] wall = [.. settings.Select(_ => new double[labels.Length])];
+        double[][] cpu = [.. settings.Select(_ => new double[labels.Length])];
         using var process = Process.GetCurrentProcess();
         for (int s = 0; s < labels.Length; s++)
         {
-            process.Refresh();
-            var cpuStart = process.TotalProcessorTime;
-            var watch = Stopwatch.StartNew();
-            evaluator.Evaluate(model, variables, [images[s]], [labels[s]]);
-            wall[s] = watch.Elapsed.TotalSeconds;
-            process.Refresh();
-            cpu[s] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            for (int i = 0; i < settings.Count; i++)
+            {
+                process.Refresh();
+                var cpuStart = process.TotalProcessorTime;
+                var watch = Stopwatch.StartNew();
+                evaluators[i].Evaluate(model, settings[i].Variables, [images[s]], [labels[s]]);
+                wall[i][s] = watch.Elapsed.TotalSeconds;
+                process.Refresh();
+                cpu[i][s] = (process.TotalProcessorTime - cpuStart).TotalSeconds;
+            }
         }
 
-        Array.Sort(wall);
-        Array.Sort(cpu);
-        return (wall[wall.Length / 2], cpu[cpu.Length / 2]);
+        for (int i = 0; i < settings.Count; i++)
+        {
+            var (name, n, _, rowBytes, (chunkBytes, chunkRows)) = settings[i];
+            double median = Median(wall[i]);
+            Console.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"| {name} | {n} | {chunkBytes:N0} | {Math.Min(chunkRows, Math.Max(1, chunkBytes / rowBytes)):N0} | {median:F3} | {wall[i].Min():F3} | {Median(cpu[i]):F3} | {(1 << n) / median:N0} |"));
+        }
     }
 
-    private static void Report(string name, int n, long chunkBytes, long rowBytes, (double Wall, double Cpu) seconds) =>
-        Console.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"| {name} | {n} | {chunkBytes:N0} | {Math.Max(1, chunkBytes / rowBytes):N0} | {seconds.Wall:F3} | {seconds.Cpu:F3} | {(1 << n) / seconds.Wall:N0} |"));
+    private static double Median(double[] values)
+    {
+        double[] sorted = [.. values.Order()];
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     /// <summary>conv32-relu-pool-conv64-relu (split here, 64x14x14)-pool-fc256-relu-fc10, as the design pilot.</summary>
     private sealed class BenchCnn : nn.Module<Tensor, Tensor>, IFeatureMapSplit

@@ -26,9 +26,9 @@ public class MaskedOutputEvaluatorTests
         using var model = new SplitCnn();
         var images = Images(3);
         var variables = new InputPatchVariables(new PatchGrid(4, 4), PatchSelection.Fixed(Cells));
-        double[][] unchunked = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = long.MaxValue }).Evaluate(model, variables, images, Labels);
+        double[][] unchunked = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = long.MaxValue, MaxChunkRows = int.MaxValue }).Evaluate(model, variables, images, Labels);
 
-        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = (rowsPerChunk * ImageRowBytes) + 7 });
+        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = (rowsPerChunk * ImageRowBytes) + 7, MaxChunkRows = int.MaxValue });
         double[][] chunked = evaluator.Evaluate(model, variables, images, Labels);
 
         using (Assert.EnterMultipleScope())
@@ -51,10 +51,10 @@ public class MaskedOutputEvaluatorTests
         using var model = new SplitCnn();
         var images = Images(3);
         var variables = new FeatureMapPatchVariables(PatchSelection.RandomCentral(5, seed: 3));
-        double[][] unchunked = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = long.MaxValue }).Evaluate(model, variables, images, Labels);
+        double[][] unchunked = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = long.MaxValue, MaxChunkRows = int.MaxValue }).Evaluate(model, variables, images, Labels);
 
         // A feature-map row is 6x28x28 float32.
-        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = rowsPerChunk * 6 * 28 * 28 * 4 });
+        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = rowsPerChunk * 6 * 28 * 28 * 4, MaxChunkRows = int.MaxValue });
         double[][] chunked = evaluator.Evaluate(model, variables, images, Labels);
 
         using (Assert.EnterMultipleScope())
