@@ -37,9 +37,10 @@ public static class IdxFile
     internal static IdxArray Parse(string path, byte[] contents, int expectedRank)
     {
         var bytes = Decompress(path, contents);
+        var note = ReferenceEquals(bytes, contents) ? string.Empty : $" after gunzip of {contents.Length} compressed bytes";
         if (bytes.Length < 4)
         {
-            throw DatasetError.Invalid(path, $"truncated idx header: expected at least 4 bytes, got {bytes.Length}.");
+            throw DatasetError.Invalid(path, $"truncated idx header: expected at least 4 bytes, got {bytes.Length}{note}.");
         }
 
         if (bytes[0] != 0 || bytes[1] != 0)
@@ -63,7 +64,7 @@ public static class IdxFile
         var headerLength = 4 + (4 * rank);
         if (bytes.Length < headerLength)
         {
-            throw DatasetError.Invalid(path, $"truncated idx header: expected {headerLength} bytes for {rank} dimensions, got {bytes.Length}.");
+            throw DatasetError.Invalid(path, $"truncated idx header: expected {headerLength} bytes for {rank} dimensions, got {bytes.Length}{note}.");
         }
 
         var dimensions = new int[rank];
@@ -89,7 +90,7 @@ public static class IdxFile
         {
             throw DatasetError.Invalid(
                 path,
-                $"truncated idx data: dimensions [{string.Join(", ", dimensions)}] need {expectedData} data bytes ({headerLength + expectedData} in all), got {actualData} ({bytes.Length} in all).");
+                $"truncated idx data: dimensions [{string.Join(", ", dimensions)}] need {expectedData} data bytes ({headerLength + expectedData} in all), got {actualData} ({bytes.Length} in all){note}.");
         }
 
         if (actualData > expectedData)
