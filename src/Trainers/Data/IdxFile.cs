@@ -25,7 +25,7 @@ public static class IdxFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedRank, 1);
-        return Parse(path, ReadAllBytesDecompressed(path), expectedRank);
+        return Parse(path, ReadAllBytes(path), expectedRank);
     }
 
     /// <summary>Parses idx contents already in memory (gzipped or not).</summary>
@@ -163,12 +163,17 @@ public static class IdxFile
     /// <param name="path">The file.</param>
     /// <returns>The (decompressed) contents.</returns>
     /// <exception cref="InvalidDataException">The file is missing, unreadable or not valid gzip.</exception>
-    internal static byte[] ReadAllBytesDecompressed(string path)
+    internal static byte[] ReadAllBytesDecompressed(string path) => Decompress(path, ReadAllBytes(path));
+
+    /// <summary>Reads a whole file as stored.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="InvalidDataException">The file is missing or unreadable.</exception>
+    internal static byte[] ReadAllBytes(string path)
     {
-        byte[] raw;
         try
         {
-            raw = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -178,8 +183,6 @@ public static class IdxFile
         {
             throw DatasetError.Invalid(path, $"cannot read the file: {e.Message}", e);
         }
-
-        return Decompress(path, raw);
     }
 
     /// <summary>Decompresses gzip data when it starts with the gzip magic bytes; returns other data as is.</summary>
