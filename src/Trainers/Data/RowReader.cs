@@ -111,7 +111,13 @@ internal sealed class RowReader<T> : IDisposable
         if (type is KeyDataViewType key)
         {
             KeyCount = checked((int)key.Count);
-            return type.RawType == typeof(uint) ? Key<uint>(column, v => v) : Key<ulong>(column, v => v);
+            return type.RawType switch
+            {
+                var t when t == typeof(byte) => Key<byte>(column, v => v),
+                var t when t == typeof(ushort) => Key<ushort>(column, v => v),
+                var t when t == typeof(uint) => Key<uint>(column, v => v),
+                _ => Key<ulong>(column, v => v),
+            };
         }
 
         return type.RawType switch

@@ -98,6 +98,35 @@ public sealed class LabelNoiseTests
         }
     }
 
+    [Test]
+    public void RecordApplyTo_OtherDataset_ThrowsNamingSample()
+    {
+        var data = Synthetic(100, classCount: 10);
+        var record = LabelNoise.Apply(data, 0.1, seed: 2).Record;
+        var shifted = data.WithLabels(data.Labels.Select(l => (l + 1) % 10).ToArray());
+
+        var e = Assert.Throws<ArgumentException>(() => record.ApplyTo(shifted));
+
+        Assert.That(e!.Message, Does.Contain($"Sample {record.Indices[0]} has label"));
+    }
+
+    [Test]
+    public void RecordLoad_NotJson_ThrowsNamingFile()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"spindle-noise-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{ not json");
+        try
+        {
+            var e = Assert.Throws<InvalidDataException>(() => LabelNoiseRecord.Load(path));
+
+            Assert.That(e!.Message, Does.StartWith(path).And.Contains("not a label-noise record"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
     [TestCase(-0.1)]
     [TestCase(1.5)]
     [TestCase(double.NaN)]
