@@ -11,5 +11,9 @@ internal static class SpindleCommands
     {
         yield return DemoCommand.Create();
         yield return DataCommand.Create();
+        yield return new Command("bench", "Measure Spindle's components on this machine.")
+        {
+            BenchMaskingCommand.Create(),
+        };
     }
 }
