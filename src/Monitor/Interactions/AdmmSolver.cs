@@ -45,9 +45,20 @@ internal sealed class AdmmSolver
     private readonly double[] _work2;
     private readonly double[] _bestY;
     private readonly double[] _bestDelta;
+    private readonly double[] _averageY;
+    private readonly double[] _v;
+    private readonly double[] _averageDelta;
+
+    /// <summary>The decay of the exponential average of the iterates.</summary>
+    private const double AverageDecay = 0.98;
 
     /// <summary>Initialises a solver with its workspace for n variables.</summary>
-    public AdmmSolver(int variableCount, double rho = 1.0, double omega = 1.0, double relaxation = 1.6, int checkEvery = 10)
+    /// <param name="variableCount">n.</param>
+    /// <param name="rho">The initial penalty (adapted by residual balancing).</param>
+    /// <param name="omega">The weight of the noise split d = δ.</param>
+    /// <param name="relaxation">The over-relaxation factor.</param>
+    /// <param name="checkEvery">Iterations between duality-gap checks.</param>
+    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10)
     {
         _n = variableCount;
         _size = 1 << variableCount;
@@ -72,6 +83,9 @@ internal sealed class AdmmSolver
         _work2 = new double[_size];
         _bestY = new double[_size];
         _bestDelta = new double[_size];
+        _averageY = new double[_size];
+        _v = new double[_size];
+        _averageDelta = new double[_size];
     }
 
     /// <summary>Gets or sets the initial penalty ρ (on outputs scaled to max |v - v(∅)| = 1).</summary>
@@ -112,6 +126,7 @@ internal sealed class AdmmSolver
         for (var i = 0; i < _size; i++)
         {
             _q[i] = values[i] / scale;
+            _v[i] = _q[i];
         }
 
         ApplyA(_q);
@@ -123,6 +138,8 @@ internal sealed class AdmmSolver
         Array.Clear(_ut);
         Array.Clear(_us);
         Array.Clear(_ud);
+        Array.Clear(_averageY);
+        Array.Clear(_averageDelta);
 
         var rho = Rho;
         var bestUpper = double.PositiveInfinity;
@@ -138,6 +155,13 @@ internal sealed class AdmmSolver
             DeltaStep(omega2);
             YStep();
             DeltaStep(omega2);
+
+            // An exponential average of the iterates: a third candidate for the best feasible point.
+            for (var i = 0; i < _size; i++)
+            {
+                _averageY[i] = (AverageDecay * _averageY[i]) + ((1 - AverageDecay) * _y[i]);
+                _averageDelta[i] = (AverageDecay * _averageDelta[i]) + ((1 - AverageDecay) * Math.Clamp(_delta[i], -zeta, zeta));
+            }
 
             // ks = B y + A δ; _by already holds B y from the last δ step.
             _delta.CopyTo(_ks, 0);
@@ -181,14 +205,9 @@ internal sealed class AdmmSolver
 
             if (iteration % CheckEvery == 0 || iteration == maxIterations)
             {
-                var upper = Objective(_t, _d);
-                if (upper < bestUpper)
-                {
-                    bestUpper = upper;
-                    _t.CopyTo(_bestY, 0);
-                    _d.CopyTo(_bestDelta, 0);
-                }
-
+                // Feasible candidates: the y iterate and the averaged iterate, each with a δ inside the box.
+                bestUpper = Consider(_y, _d, bestUpper);
+                bestUpper = Consider(_averageY, _averageDelta, bestUpper);
                 bestLower = Math.Max(bestLower, LowerBound(rho, zeta));
                 if (bestUpper - bestLower <= relativeGap * bestUpper)
                 {
@@ -221,6 +240,19 @@ internal sealed class AdmmSolver
 
         and[0] = values[0] - delta[0];
         return (bestUpper * scale, Math.Max(0, bestLower) * scale, iteration);
+    }
+
+    private double Consider(double[] y, double[] delta, double bestUpper)
+    {
+        var upper = Objective(y, delta);
+        if (upper < bestUpper)
+        {
+            y.CopyTo(_bestY, 0);
+            delta.CopyTo(_bestDelta, 0);
+            return upper;
+        }
+
+        return bestUpper;
     }
 
     private static double SoftThreshold(double x, double threshold) =>
