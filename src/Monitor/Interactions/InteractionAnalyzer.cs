@@ -72,6 +72,12 @@ public static class InteractionAnalyzer
 
                 GammaFromAnd(values, and, delta, gamma, uAnd, n);
                 InteractionTransforms.Decompose(values, gamma, delta, and, or, n);
+
+                // What the re-decomposition leaves in the folded entries is float64 round-off only.
+                for (var i = 0; i < n; i++)
+                {
+                    or[1 << i] = 0;
+                }
             }
 
             var objective = 0.0;
