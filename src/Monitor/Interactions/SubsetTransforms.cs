@@ -41,6 +41,23 @@ public static class SubsetTransforms
     /// <returns>The number of variables in the subset.</returns>
     public static int Order(int mask) => BitOperations.PopCount((uint)mask);
 
+    /// <summary>Formats the subset with bitmask <paramref name="mask"/> as its variables in braces, for example {0, 3}.</summary>
+    /// <param name="mask">The subset bitmask.</param>
+    /// <returns>The variable indices in increasing order, in braces.</returns>
+    public static string Describe(int mask)
+    {
+        var members = new List<int>();
+        for (var i = 0; i < 32; i++)
+        {
+            if ((mask & (1 << i)) != 0)
+            {
+                members.Add(i);
+            }
+        }
+
+        return "{" + string.Join(", ", members) + "}";
+    }
+
     /// <summary>
     /// Applies the n-fold Kronecker power of the 2x2 matrix [[a, b], [c, d]] to <paramref name="values"/> in place.
     /// </summary>

@@ -10,5 +10,7 @@ internal static class SpindleCommands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return new Command("bench", "Measure Spindle's components on this machine.") { BenchSolverCommand.Create() };
     }
 }
