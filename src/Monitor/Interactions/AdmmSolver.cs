@@ -30,6 +30,7 @@ internal sealed class AdmmSolver
     private readonly KroneckerSpdSolve _ySolve;
     private readonly KroneckerSpdSolve _deltaSolve;
     private readonly double _omega;
+    private readonly double _orWeight;
     private readonly double[] _q;
     private readonly double[] _y;
     private readonly double[] _delta;
@@ -71,7 +72,8 @@ internal sealed class AdmmSolver
     /// <param name="omega">The weight of the noise split d = δ.</param>
     /// <param name="relaxation">The over-relaxation factor.</param>
     /// <param name="checkEvery">Iterations between duality-gap checks.</param>
-    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10)
+    /// <param name="orWeight">The weight κ² of the OR split s = B y + A δ relative to the AND split.</param>
+    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10, double orWeight = 1.0)
     {
         _n = variableCount;
         _size = 1 << variableCount;
@@ -79,8 +81,10 @@ internal sealed class AdmmSolver
         Rho = rho;
         Relaxation = relaxation;
         CheckEvery = checkEvery;
-        _ySolve = new KroneckerSpdSolve(variableCount, 1, 1, 2, 1);
-        _deltaSolve = new KroneckerSpdSolve(variableCount, 1, -1, 2, omega * omega);
+        _orWeight = orWeight;
+        var factor = Math.Pow(orWeight, 1.0 / Math.Max(1, variableCount));
+        _ySolve = new KroneckerSpdSolve(variableCount, factor, factor, 2 * factor, 1);
+        _deltaSolve = new KroneckerSpdSolve(variableCount, 1, -1, 2, omega * omega / orWeight);
         _q = new double[_size];
         _y = new double[_size];
         _delta = new double[_size];
@@ -167,9 +171,10 @@ internal sealed class AdmmSolver
             iteration++;
 
             // (y, δ) step: symmetric Gauss-Seidel sweep δ, y, δ on ‖y - (t - ut)‖² + ‖B y + A δ - (s - us)‖² + ω²‖δ - (d - ud/ω)‖².
-            DeltaStep(omega2);
+            // The first δ step reuses B y from the last δ step of the previous iteration (y has not changed since).
+            DeltaStep(omega2, recomputeBy: iteration == 1);
             YStep();
-            DeltaStep(omega2);
+            DeltaStep(omega2, recomputeBy: true);
 
             // An exponential average of the iterates: a third candidate for the best feasible point.
             for (var i = 0; i < _size; i++)
@@ -198,7 +203,7 @@ internal sealed class AdmmSolver
                 var at = ht + _ut[i];
                 var newT = i == 0 ? at : SoftThreshold(at, threshold);
                 var bs = hs + _us[i] - _q[i];
-                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold));
+                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold / _orWeight));
                 var newD = Math.Clamp(hd + (_ud[i] / _omega), -zeta, zeta);
 
                 _ut[i] += ht - newT;
@@ -211,11 +216,11 @@ internal sealed class AdmmSolver
                 var rt = _y[i] - newT;
                 var rs = ks - newS;
                 var rd = _delta[i] - newD;
-                primal += (rt * rt) + (rs * rs) + (omega2 * rd * rd);
+                primal += (rt * rt) + (_orWeight * rs * rs) + (omega2 * rd * rd);
                 var ct = newT - oldT;
                 var cs = newS - oldS;
                 var cd = newD - oldD;
-                dualChange += (ct * ct) + (cs * cs) + (omega2 * cd * cd);
+                dualChange += (ct * ct) + (_orWeight * cs * cs) + (omega2 * cd * cd);
             }
 
             if (iteration % CheckEvery == 0 || iteration == maxIterations)
@@ -345,7 +350,7 @@ internal sealed class AdmmSolver
             matrix[(a * k) + a] += ridge;
         }
 
-        if (!CholeskySolve(matrix, rhs, k))
+        if (!Cholesky.Solve(matrix, rhs, k))
         {
             return false;
         }
@@ -402,60 +407,6 @@ internal sealed class AdmmSolver
         return (andMask & orMask) == 0 ? supersets - Math.ScaleB(1.0, union) : supersets;
     }
 
-    private static bool CholeskySolve(double[] m, double[] b, int k)
-    {
-        for (var j = 0; j < k; j++)
-        {
-            var sum = m[(j * k) + j];
-            for (var p = 0; p < j; p++)
-            {
-                sum -= m[(j * k) + p] * m[(j * k) + p];
-            }
-
-            if (!(sum > 0))
-            {
-                return false;
-            }
-
-            var diagonal = Math.Sqrt(sum);
-            m[(j * k) + j] = diagonal;
-            for (var i = j + 1; i < k; i++)
-            {
-                var x = m[(i * k) + j];
-                for (var p = 0; p < j; p++)
-                {
-                    x -= m[(i * k) + p] * m[(j * k) + p];
-                }
-
-                m[(i * k) + j] = x / diagonal;
-            }
-        }
-
-        for (var i = 0; i < k; i++)
-        {
-            var x = b[i];
-            for (var p = 0; p < i; p++)
-            {
-                x -= m[(i * k) + p] * b[p];
-            }
-
-            b[i] = x / m[(i * k) + i];
-        }
-
-        for (var i = k - 1; i >= 0; i--)
-        {
-            var x = b[i];
-            for (var p = i + 1; p < k; p++)
-            {
-                x -= m[(p * k) + i] * b[p];
-            }
-
-            b[i] = x / m[(i * k) + i];
-        }
-
-        return true;
-    }
-
     private double Consider(double[] y, double[] delta, double bestUpper)
     {
         var upper = Objective(y, delta);
@@ -472,11 +423,15 @@ internal sealed class AdmmSolver
     private static double SoftThreshold(double x, double threshold) =>
         x > threshold ? x - threshold : x < -threshold ? x + threshold : 0;
 
-    private void DeltaStep(double omega2)
+    private void DeltaStep(double omega2, bool recomputeBy)
     {
-        // δ = (AᵀA + ω²)^{-1} (Aᵀ(s - us - B y) + ω² (d - ud/ω)).
-        _y.CopyTo(_by, 0);
-        ApplyB(_by);
+        // δ = (AᵀA + ω²/κ²)^{-1} (Aᵀ(s - us - B y) + ω²/κ² (d - ud/ω)).
+        if (recomputeBy)
+        {
+            _y.CopyTo(_by, 0);
+            ApplyB(_by);
+        }
+
         for (var i = 0; i < _size; i++)
         {
             _work[i] = _s[i] - _us[i] - _by[i];
@@ -485,7 +440,7 @@ internal sealed class AdmmSolver
         ApplyA(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] += omega2 * (_d[i] - (_ud[i] / _omega));
+            _work[i] += omega2 / _orWeight * (_d[i] - (_ud[i] / _omega));
         }
 
         _deltaSolve.Solve(_work);
@@ -505,7 +460,7 @@ internal sealed class AdmmSolver
         ApplyBTranspose(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] += _t[i] - _ut[i];
+            _work[i] = (_orWeight * _work[i]) + _t[i] - _ut[i];
         }
 
         _ySolve.Solve(_work);
@@ -532,7 +487,7 @@ internal sealed class AdmmSolver
         // λ = ρ us with λ_∅ = 0, rescaled so that |λ| ≤ 1 and |(Bᵀλ)_{S≠∅}| ≤ 1.
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = rho * _us[i];
+            _work[i] = rho * _orWeight * _us[i];
         }
 
         _work[0] = 0;
