@@ -30,7 +30,7 @@ internal sealed class AdmmSolver
     private readonly KroneckerSpdSolve _ySolve;
     private readonly KroneckerSpdSolve _deltaSolve;
     private readonly double _omega;
-    private readonly double _orWeight;
+    private readonly double[] _orWeights;
     private readonly double[] _q;
     private readonly double[] _y;
     private readonly double[] _delta;
@@ -73,7 +73,8 @@ internal sealed class AdmmSolver
     /// <param name="relaxation">The over-relaxation factor.</param>
     /// <param name="checkEvery">Iterations between duality-gap checks.</param>
     /// <param name="orWeight">The weight κ² of the OR split s = B y + A δ relative to the AND split.</param>
-    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10, double orWeight = 1.0)
+    /// <param name="orderGrowth">The factor c by which the OR split's weight grows per order (a diagonal preconditioner).</param>
+    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10, double orWeight = 1.0, double orderGrowth = 1.0)
     {
         _n = variableCount;
         _size = 1 << variableCount;
@@ -81,10 +82,16 @@ internal sealed class AdmmSolver
         Rho = rho;
         Relaxation = relaxation;
         CheckEvery = checkEvery;
-        _orWeight = orWeight;
+        // OR split weights w_S = κ² c^{|S|}: W = κ² diag(1, c)^{⊗n}, so BᵀWB and AᵀWA stay Kronecker powers.
+        _orWeights = new double[_size];
+        for (var mask = 0; mask < _size; mask++)
+        {
+            _orWeights[mask] = orWeight * Math.Pow(orderGrowth, SubsetTransforms.Order(mask));
+        }
+
         var factor = Math.Pow(orWeight, 1.0 / Math.Max(1, variableCount));
-        _ySolve = new KroneckerSpdSolve(variableCount, factor, factor, 2 * factor, 1);
-        _deltaSolve = new KroneckerSpdSolve(variableCount, 1, -1, 2, omega * omega / orWeight);
+        _ySolve = new KroneckerSpdSolve(variableCount, factor, factor, factor * (1 + orderGrowth), 1);
+        _deltaSolve = new KroneckerSpdSolve(variableCount, factor * orderGrowth, -factor * orderGrowth, factor * (1 + orderGrowth), omega * omega);
         _q = new double[_size];
         _y = new double[_size];
         _delta = new double[_size];
@@ -203,7 +210,7 @@ internal sealed class AdmmSolver
                 var at = ht + _ut[i];
                 var newT = i == 0 ? at : SoftThreshold(at, threshold);
                 var bs = hs + _us[i] - _q[i];
-                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold / _orWeight));
+                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold / _orWeights[i]));
                 var newD = Math.Clamp(hd + (_ud[i] / _omega), -zeta, zeta);
 
                 _ut[i] += ht - newT;
@@ -216,11 +223,11 @@ internal sealed class AdmmSolver
                 var rt = _y[i] - newT;
                 var rs = ks - newS;
                 var rd = _delta[i] - newD;
-                primal += (rt * rt) + (_orWeight * rs * rs) + (omega2 * rd * rd);
+                primal += (rt * rt) + (_orWeights[i] * rs * rs) + (omega2 * rd * rd);
                 var ct = newT - oldT;
                 var cs = newS - oldS;
                 var cd = newD - oldD;
-                dualChange += (ct * ct) + (_orWeight * cs * cs) + (omega2 * cd * cd);
+                dualChange += (ct * ct) + (_orWeights[i] * cs * cs) + (omega2 * cd * cd);
             }
 
             if (iteration % CheckEvery == 0 || iteration == maxIterations)
@@ -434,13 +441,13 @@ internal sealed class AdmmSolver
 
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = _s[i] - _us[i] - _by[i];
+            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _by[i]);
         }
 
         ApplyA(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] += omega2 / _orWeight * (_d[i] - (_ud[i] / _omega));
+            _work[i] += omega2 * (_d[i] - (_ud[i] / _omega));
         }
 
         _deltaSolve.Solve(_work);
@@ -454,13 +461,13 @@ internal sealed class AdmmSolver
         ApplyA(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = _s[i] - _us[i] - _work[i];
+            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _work[i]);
         }
 
         ApplyBTranspose(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = (_orWeight * _work[i]) + _t[i] - _ut[i];
+            _work[i] += _t[i] - _ut[i];
         }
 
         _ySolve.Solve(_work);
@@ -487,7 +494,7 @@ internal sealed class AdmmSolver
         // λ = ρ us with λ_∅ = 0, rescaled so that |λ| ≤ 1 and |(Bᵀλ)_{S≠∅}| ≤ 1.
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = rho * _orWeight * _us[i];
+            _work[i] = rho * _orWeights[i] * _us[i];
         }
 
         _work[0] = 0;
