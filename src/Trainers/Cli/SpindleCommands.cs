@@ -11,9 +11,11 @@ internal static class SpindleCommands
     {
         yield return DemoCommand.Create();
         yield return DataCommand.Create();
+        yield return ExtractCommand.Create();
         yield return new Command("bench", "Measure Spindle's components on this machine.")
         {
             BenchMaskingCommand.Create(),
+            BenchSolverCommand.Create(),
         };
     }
 }
