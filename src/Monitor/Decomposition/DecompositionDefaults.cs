@@ -3,8 +3,8 @@ namespace Spindle.Monitor.Decomposition;
 /// <summary>Default values of <see cref="DecompositionFitOptions"/>, referred to by its docs and tests.</summary>
 internal static class DecompositionDefaults
 {
-    /// <summary>The smallest δ the fit may choose (the identifiability floor); see <see cref="DecompositionFitOptions.MinDelta"/>.</summary>
-    public const double MinDelta = 0.1;
+    /// <summary>The largest fraction of a middle-order interaction the decay may keep; see <see cref="DecompositionFitOptions.MiddleOrderRetention"/>.</summary>
+    public const double MiddleOrderRetention = 0.1;
 
     /// <summary>The largest δ the fit may choose: at 10 every interaction of order ≥ 2 is shrunk by about 40x or more.</summary>
     public const double MaxDelta = 10;

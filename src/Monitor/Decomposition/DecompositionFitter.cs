@@ -16,15 +16,18 @@ namespace Spindle.Monitor.Decomposition;
 /// <para>
 /// Identifiability. When I* are the very interactions being fitted, δ → 0 reproduces the data
 /// with the decay term alone and the spindle vanishes. The fit therefore keeps δ at or above
-/// <see cref="DecompositionFitOptions.MinDelta"/> (default 0.1): the decay term is the distribution
-/// of interactions that survive training under a non-negligible feature noise, which is what
-/// Theorem 3.1 describes; what that noise removes and the data still contain is left to the
-/// spindle. See the decomposition README for the evidence on planted data.
+/// δ_min: by default the δ at which M(δ) keeps only 10% of an isolated interaction of the middle
+/// order ⌊n/2⌋ (<see cref="DecompositionFitOptions.MiddleOrderRetention"/>). The decay term is the
+/// distribution of interactions that survive training under feature noise (Theorem 3.1), and the
+/// spindle peaks at the middle orders (Claim 2); what that noise removes and the data still contain
+/// is left to the spindle. See the decomposition README for the evidence on planted data.
 /// </para>
 /// <para>Instances are not thread-safe (they share scratch buffers with the decay model).</para>
 /// </remarks>
 public sealed class DecompositionFitter
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(int N, double Retention), double> MinimumDeltaCache = new();
+
     private readonly DecayModel _decay;
     private readonly int _n;
     private readonly double _minDelta;
@@ -50,8 +53,8 @@ public sealed class DecompositionFitter
         options.Validate();
         _decay = decay;
         _n = decay.VariableCount;
-        _minDelta = options.MinDelta;
         _maxDelta = options.MaxDelta;
+        _minDelta = Math.Min(_maxDelta, options.MinDelta ?? MinimumDelta(_n, options.MiddleOrderRetention));
         _refine = options.Refine;
 
         var deltaCount = _maxDelta > _minDelta ? options.DeltaGridSize : 1;
@@ -145,6 +148,16 @@ public sealed class DecompositionFitter
             new OrderDistribution(decayPositive.Select(v => v * gamma).ToArray(), decayNegative.Select(v => v * gamma).ToArray()),
             new OrderDistribution(spindle, spindle.Select(v => -v).ToArray()));
     }
+
+    /// <summary>Gets the smallest δ the fit may choose.</summary>
+    public double MinDelta => _minDelta;
+
+    /// <summary>Gets the smallest admissible δ for n variables: M(δ) keeps the fraction <paramref name="retention"/> of an isolated interaction of order ⌊n/2⌋.</summary>
+    /// <param name="variableCount">n ≥ 1.</param>
+    /// <param name="retention">The fraction, in (0, 1).</param>
+    /// <returns>δ_min.</returns>
+    public static double MinimumDelta(int variableCount, double retention = DecompositionDefaults.MiddleOrderRetention)
+        => MinimumDeltaCache.GetOrAdd((variableCount, retention), key => new DecayOperator(key.N).DeltaForRetention(Math.Max(1, key.N / 2), key.Retention));
 
     private (double Alpha, double Residual) ProfileAlpha(OrderDistribution data, double logDelta)
     {
