@@ -24,8 +24,10 @@ namespace Spindle.Monitor.Decomposition;
 public sealed class DecayModel
 {
     private readonly DecayOperator _operator;
-    private readonly double[][] _prepared;
+    private readonly int _width;
+    private readonly double[] _prepared;
     private readonly double[] _scratch;
+    private readonly byte[] _orders;
     private readonly double _weight;
 
     /// <summary>Initializes a new instance of the <see cref="DecayModel"/> class.</summary>
@@ -41,14 +43,32 @@ public sealed class DecayModel
         VariableCount = n;
         SampleCount = and.Count;
         _operator = new DecayOperator(n);
-        _prepared = new double[2 * and.Count][];
-        for (var i = 0; i < and.Count; i++)
+
+        // All 2 · samples vectors are stored interleaved, row t holding entry t of every vector, so
+        // that each butterfly of M(δ) runs over contiguous rows with SIMD.
+        var size = 1 << n;
+        _width = 2 * and.Count;
+        _prepared = new double[size * _width];
+        var vector = new double[size];
+        for (var v = 0; v < _width; v++)
         {
-            _prepared[2 * i] = Prepare(and[i]);
-            _prepared[(2 * i) + 1] = Prepare(or[i]);
+            var source = (v % 2 == 0 ? and : or)[v / 2];
+            source.CopyTo(vector, 0);
+            vector[0] = 0;
+            _operator.Prepare(vector, vector);
+            for (var t = 0; t < size; t++)
+            {
+                _prepared[(t * _width) + v] = vector[t];
+            }
         }
 
-        _scratch = new double[1 << n];
+        _scratch = new double[_prepared.Length];
+        _orders = new byte[size];
+        for (var t = 0; t < size; t++)
+        {
+            _orders[t] = (byte)Interactions.SubsetTransforms.Order(t);
+        }
+
         _weight = 1.0 / and.Count;
     }
 
@@ -67,12 +87,65 @@ public sealed class DecayModel
     /// <param name="negative">Receives A_decay^(m),- / γ for m = 1..n.</param>
     public void EvaluateUnit(double delta, Span<double> positive, Span<double> negative)
     {
+        if (!(delta >= 0) || double.IsInfinity(delta))
+        {
+            throw new ArgumentOutOfRangeException(nameof(delta), delta, "delta (the noise variance) must be finite and ≥ 0.");
+        }
+
+        if (positive.Length != VariableCount || negative.Length != VariableCount)
+        {
+            throw new ArgumentException($"Expected per-order spans of length n = {VariableCount}, got {positive.Length} and {negative.Length}.", nameof(positive));
+        }
+
+        var width = _width;
+        var size = 1 << VariableCount;
+        var eigenvalues = _operator.KroneckerEigenvalues;
+        var shift = Math.ScaleB(delta, VariableCount);
+        for (var t = 0; t < size; t++)
+        {
+            var factor = 1 / (eigenvalues[t] + shift);
+            var row = t * width;
+            for (var v = 0; v < width; v++)
+            {
+                _scratch[row + v] = _prepared[row + v] * factor;
+            }
+        }
+
+        var (w00, w01, w10, w11) = _operator.Eigenvectors;
+        for (var i = 0; i < VariableCount; i++)
+        {
+            var bit = 1 << i;
+            for (var block = 0; block < size; block += bit << 1)
+            {
+                for (var t = block; t < block + bit; t++)
+                {
+                    Butterfly(_scratch.AsSpan(t * width, width), _scratch.AsSpan((t | bit) * width, width), w00, w01, w10, w11);
+                }
+            }
+        }
+
         positive.Clear();
         negative.Clear();
-        foreach (var prepared in _prepared)
+        var tau = Tau;
+        for (var t = 1; t < size; t++)
         {
-            _operator.Finish(prepared, _scratch, delta);
-            InteractionDistributions.Accumulate(_scratch, Tau, positive, negative, _weight);
+            double sumPositive = 0, sumNegative = 0;
+            var row = t * width;
+            for (var v = 0; v < width; v++)
+            {
+                var value = _scratch[row + v];
+                if (value > tau)
+                {
+                    sumPositive += value;
+                }
+                else if (value < -tau)
+                {
+                    sumNegative += value;
+                }
+            }
+
+            positive[_orders[t] - 1] += sumPositive * _weight;
+            negative[_orders[t] - 1] += sumNegative * _weight;
         }
     }
 
@@ -95,12 +168,32 @@ public sealed class DecayModel
         return new OrderDistribution(positive, negative);
     }
 
-    private double[] Prepare(double[] interactions)
+    private static void Butterfly(Span<double> low, Span<double> high, double a, double b, double c, double d)
     {
-        var copy = (double[])interactions.Clone();
-        copy[0] = 0;
-        var prepared = new double[copy.Length];
-        _operator.Prepare(copy, prepared);
-        return prepared;
+        // (x0, x1) -> (a x0 + b x1, c x0 + d x1) on every column.
+        var v = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated)
+        {
+            var count = System.Numerics.Vector<double>.Count;
+            var lowVectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(low);
+            var highVectors = System.Runtime.InteropServices.MemoryMarshal.Cast<double, System.Numerics.Vector<double>>(high);
+            for (var k = 0; k < lowVectors.Length; k++)
+            {
+                var x0 = lowVectors[k];
+                var x1 = highVectors[k];
+                lowVectors[k] = (x0 * a) + (x1 * b);
+                highVectors[k] = (x0 * c) + (x1 * d);
+            }
+
+            v = lowVectors.Length * count;
+        }
+
+        for (; v < low.Length; v++)
+        {
+            var x0 = low[v];
+            var x1 = high[v];
+            low[v] = (a * x0) + (b * x1);
+            high[v] = (c * x0) + (d * x1);
+        }
     }
 }

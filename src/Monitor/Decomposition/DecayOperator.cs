@@ -77,6 +77,12 @@ public sealed class DecayOperator
     /// <summary>Gets n, the number of variables.</summary>
     public int VariableCount { get; }
 
+    /// <summary>Gets the diagonal of ⊗Λ, indexed by subset bitmask.</summary>
+    internal ReadOnlySpan<double> KroneckerEigenvalues => _eigenvalues;
+
+    /// <summary>Gets the entries of W (columns are the generalised eigenvectors).</summary>
+    internal (double W00, double W01, double W10, double W11) Eigenvectors => (_w00, _w01, _w10, _w11);
+
     /// <summary>Gets the smaller generalised eigenvalue of ([[2, 1], [1, 1]], diag(1, 2)), (5 - √17) / 4.</summary>
     public double LowEigenvalue { get; }
 

@@ -11,5 +11,6 @@ internal static class SpindleCommands
     {
         yield return DemoCommand.Create();
         yield return DataCommand.Create();
+        yield return BenchFitCommand.Create();
     }
 }
