@@ -11,6 +11,7 @@ internal static class SpindleCommands
     {
         yield return DemoCommand.Create();
         yield return DataCommand.Create();
+        yield return DecomposeCommand.Create();
         yield return BenchFitCommand.Create();
     }
 }
