@@ -47,7 +47,7 @@ internal static class DecomposeReportWriter
                     values.AddRange([split.Generalizable.Positive[i], split.Generalizable.Negative[i], split.NonGeneralizable.Positive[i], split.NonGeneralizable.Negative[i]]);
                 }
 
-                output.WriteLine((i + 1).ToString(c).PadLeft(3) + " " + string.Join(" ", values.Select(v => (v / scale).ToString("F4", c).PadLeft(9))));
+                output.WriteLine((i + 1).ToString(c).PadLeft(3) + " " + string.Join(" ", values.Select(v => Cell(v / scale))));
             }
 
             output.WriteLine(string.Format(
@@ -90,6 +90,13 @@ internal static class DecomposeReportWriter
                 output.WriteLine(string.Format(c, "{0,-40} {1,9:F4} {2,9:F4} {3,7:F3} {4,9:F4} {5,7:F4}", Path.GetFileName(report.Label), s.SpindleMass, s.DecayMass, s.SpindleShare, s.ResidualMass, s.RSquared));
             }
         }
+    }
+
+    private static string Cell(double value)
+    {
+        // Round first and add +0.0 so that tiny negatives print as 0.0000, not -0.0000.
+        var rounded = Math.Round(value, 4) + 0.0;
+        return rounded.ToString("F4", CultureInfo.InvariantCulture).PadLeft(9);
     }
 
     /// <summary>Writes all checks as one JSON object <c>{ "checks": [...] }</c>; strengths are divided by Z when <c>normalized</c> is true.</summary>
