@@ -149,6 +149,19 @@ public sealed class DecompositionFitter
             new OrderDistribution(spindle, spindle.Select(v => -v).ToArray()));
     }
 
+    /// <summary>Fits the decomposition to the distribution of the given interactions, with those interactions as I* (the monitor's case).</summary>
+    /// <param name="and">Per-sample AND interactions, each of length 2^n.</param>
+    /// <param name="or">Per-sample OR interactions, same shapes.</param>
+    /// <param name="tau">Salience threshold τ ≥ 0.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <returns>The fit; call <see cref="DecompositionResult.Summarize"/> with <see cref="InteractionDistributions.NormalizationConstant"/> for the Z-normalised numbers.</returns>
+    /// <exception cref="ArgumentException">The shapes differ or are empty.</exception>
+    public static DecompositionResult FitInteractions(IReadOnlyList<double[]> and, IReadOnlyList<double[]> or, double tau, DecompositionFitOptions? options = null)
+    {
+        var data = InteractionDistributions.Compute(and, or, tau);
+        return new DecompositionFitter(new DecayModel(and, or, tau), options).Fit(data);
+    }
+
     /// <summary>Gets the smallest δ the fit may choose.</summary>
     public double MinDelta => _minDelta;
 
