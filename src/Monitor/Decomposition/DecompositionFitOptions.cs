@@ -17,7 +17,7 @@ public sealed class DecompositionFitOptions
     public double? MinDelta { get; set; }
 
     /// <summary>
-    /// Gets or sets the fraction of an isolated interaction of the middle order ⌊n/2⌋ that M(δ) may
+    /// Gets or sets the fraction of an isolated interaction of the middle order m_mid = ⌈n/2⌉ (at least 2, at most n) that M(δ) may
     /// keep at most; the smallest admissible δ is the one that keeps exactly this fraction (when
     /// <see cref="MinDelta"/> is <see langword="null"/>).
     /// </summary>
@@ -26,7 +26,7 @@ public sealed class DecompositionFitOptions
     /// feature noise (Theorem 3.1), and the spindle peaks at the middle orders (Claim 2, Eq. 7 at
     /// α = 1). Requiring the noise to remove at least 90% of a middle-order interaction separates
     /// the two terms without fixing δ: the fit may still choose any larger δ. For n = 10 the
-    /// default gives δ_min ≈ 1.6e-3, for n = 8 about 6.5e-3.
+    /// default gives δ_min ≈ 1.6e-3, for n = 8 about 9.6e-3.
     /// </remarks>
     /// <value>The default value is 0.1.</value>
     public double MiddleOrderRetention { get; set; } = DecompositionDefaults.MiddleOrderRetention;

@@ -17,7 +17,7 @@ namespace Spindle.Monitor.Decomposition;
 /// Identifiability. When I* are the very interactions being fitted, δ → 0 reproduces the data
 /// with the decay term alone and the spindle vanishes. The fit therefore keeps δ at or above
 /// δ_min: by default the δ at which M(δ) keeps only 10% of an isolated interaction of the middle
-/// order ⌊n/2⌋ (<see cref="DecompositionFitOptions.MiddleOrderRetention"/>). The decay term is the
+/// order ⌈n/2⌉, at least 2 (<see cref="DecompositionFitOptions.MiddleOrderRetention"/>). The decay term is the
 /// distribution of interactions that survive training under feature noise (Theorem 3.1), and the
 /// spindle peaks at the middle orders (Claim 2); what that noise removes and the data still contain
 /// is left to the spindle. See the decomposition README for the evidence on planted data.
@@ -165,12 +165,17 @@ public sealed class DecompositionFitter
     /// <summary>Gets the smallest δ the fit may choose.</summary>
     public double MinDelta => _minDelta;
 
-    /// <summary>Gets the smallest admissible δ for n variables: M(δ) keeps the fraction <paramref name="retention"/> of an isolated interaction of order ⌊n/2⌋.</summary>
+    /// <summary>Gets the smallest admissible δ for n variables: M(δ) keeps the fraction <paramref name="retention"/> of an isolated interaction of order min(n, max(2, ⌈n/2⌉)).</summary>
     /// <param name="variableCount">n ≥ 1.</param>
     /// <param name="retention">The fraction, in (0, 1).</param>
     /// <returns>δ_min.</returns>
     public static double MinimumDelta(int variableCount, double retention = DecompositionDefaults.MiddleOrderRetention)
-        => MinimumDeltaCache.GetOrAdd((variableCount, retention), key => new DecayOperator(key.N).DeltaForRetention(Math.Max(1, key.N / 2), key.Retention));
+        => MinimumDeltaCache.GetOrAdd((variableCount, retention), key => new DecayOperator(key.N).DeltaForRetention(MiddleOrder(key.N), key.Retention));
+
+    /// <summary>The order the identifiability floor refers to: ⌈n/2⌉, the spindle's centre, but never order 1 (which no spindle is centred on) and never above n.</summary>
+    /// <param name="variableCount">n.</param>
+    /// <returns>min(n, max(2, ⌈n/2⌉)).</returns>
+    internal static int MiddleOrder(int variableCount) => Math.Min(variableCount, Math.Max(2, (variableCount + 1) / 2));
 
     private (double Alpha, double Residual) ProfileAlpha(OrderDistribution data, double logDelta)
     {

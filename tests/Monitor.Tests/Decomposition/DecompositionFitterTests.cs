@@ -85,6 +85,20 @@ public class DecompositionFitterTests
         Assert.That(fit.SpindleMass, Is.LessThan(0.1 * data.Mass));
     }
 
+    [TestCase(10, 5)]
+    [TestCase(9, 5)]
+    [TestCase(8, 4)]
+    [TestCase(3, 2)]
+    [TestCase(2, 2)]
+    public void MinimumDelta_Default_KeepsTenPercentOfMiddleOrder(int n, int middleOrder)
+    {
+        var delta = DecompositionFitter.MinimumDelta(n);
+        TestContext.Out.WriteLine($"n = {n}: delta_min = {delta:G4}");
+
+        // Bisection to 1e-9 in ln δ: the retention is met to ~1e-9.
+        Assert.That(new DecayOperator(n).Retention(middleOrder, delta), Is.EqualTo(0.1).Within(1e-8));
+    }
+
     [Test]
     public void Fit_FixedDelta_UsesMinDelta()
     {

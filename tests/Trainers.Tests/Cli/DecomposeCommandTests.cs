@@ -98,6 +98,30 @@ public class DecomposeCommandTests
         }
     }
 
+    [Test]
+    public void Run_PoolTwoFiles_FitsAllSamplesTogether()
+    {
+        var first = Path.Combine(_directory, "a.json");
+        var second = Path.Combine(_directory, "b.json");
+        SyntheticExtraction(seed: 5, n: 4, samples: 2).Save(first);
+        SyntheticExtraction(seed: 6, n: 4, samples: 3).Save(second);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([first, second], json: true, noPng: true) with { Pool = true, Tau = 0.05 }, output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        using var document = JsonDocument.Parse(output.ToString());
+        var checks = document.RootElement.GetProperty("checks");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(checks.GetArrayLength(), Is.EqualTo(1));
+            Assert.That(checks[0].GetProperty("samples").GetInt32(), Is.EqualTo(5));
+            // --tau passes through to the report unchanged: exact.
+            Assert.That(checks[0].GetProperty("tau").GetDouble(), Is.EqualTo(0.05).Within(0));
+        }
+    }
+
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static DecomposeSettings Settings(string[] files, bool json = false, bool noPng = false, string? png = null, string[]? baselines = null)
