@@ -111,8 +111,22 @@ public static class InteractionDistributions
             {
                 throw new ArgumentException($"Sample {i}: AND length {and[i].Length}, OR length {or[i].Length}; expected {length} (2^{n}) for every sample.", nameof(and));
             }
+
+            CheckFinite(and[i], i, "AND");
+            CheckFinite(or[i], i, "OR");
         }
 
         return n;
+    }
+
+    private static void CheckFinite(double[] values, int sample, string kind)
+    {
+        for (var s = 0; s < values.Length; s++)
+        {
+            if (!double.IsFinite(values[s]))
+            {
+                throw new ArgumentException($"Sample {sample}: the {kind} interaction of mask {s} is {values[s]}; interactions must be finite.", kind == "AND" ? "and" : "or");
+            }
+        }
     }
 }

@@ -42,6 +42,14 @@ public class InteractionDistributionsTests
     }
 
     [Test]
+    public void Compute_NaNInteraction_ThrowsNamingSampleAndMask()
+    {
+        double[][] and = [[0, 1, 1, 1], [0, 1, double.NaN, 1]];
+        double[][] or = [[0, 1, 1, 1], [0, 1, 1, 1]];
+        Assert.That(() => InteractionDistributions.Compute(and, or, 0.1), Throws.ArgumentException.With.Message.Contains("Sample 1: the AND interaction of mask 2"));
+    }
+
+    [Test]
     public void OrderDistribution_WrongSign_Throws()
     {
         Assert.That(() => new OrderDistribution(Values(1, -0.1), Values(0, 0)), Throws.ArgumentException.With.Message.Contains("A^(2),+"));
