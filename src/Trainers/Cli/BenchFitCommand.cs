@@ -8,18 +8,9 @@ namespace Spindle.Trainers.Cli;
 /// <summary><c>spindle bench fit</c>: times the decomposition fit (Eq. 10) on seeded synthetic interactions.</summary>
 internal static class BenchFitCommand
 {
-    /// <summary>Creates the <c>bench</c> command with its <c>fit</c> sub-command.</summary>
+    /// <summary>Creates the <c>fit</c> sub-command of <c>spindle bench</c>.</summary>
     /// <returns>The command.</returns>
     public static Command Create()
-    {
-        var command = new Command("bench", "Micro-benchmarks of Spindle's numeric kernels.");
-        command.Subcommands.Add(CreateFit());
-        return command;
-    }
-
-    /// <summary>Creates the <c>fit</c> sub-command.</summary>
-    /// <returns>The command.</returns>
-    public static Command CreateFit()
     {
         var variables = new Option<int>("--variables", "-n") { Description = "Number of input variables n.", DefaultValueFactory = _ => 10 };
         var samples = new Option<int>("--samples") { Description = "Number of probe samples.", DefaultValueFactory = _ => 16 };

@@ -12,6 +12,6 @@ internal static class SpindleCommands
         yield return DemoCommand.Create();
         yield return DataCommand.Create();
         yield return DecomposeCommand.Create();
-        yield return BenchFitCommand.Create();
+        yield return new Command("bench", "Measure Spindle's components on this machine.") { BenchFitCommand.Create() };
     }
 }
