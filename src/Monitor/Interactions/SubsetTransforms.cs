@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Spindle.Monitor.Interactions;
 
@@ -40,6 +41,23 @@ public static class SubsetTransforms
     /// <returns>The number of variables in the subset.</returns>
     public static int Order(int mask) => BitOperations.PopCount((uint)mask);
 
+    /// <summary>Formats the subset with bitmask <paramref name="mask"/> as its variables in braces, for example {0, 3}.</summary>
+    /// <param name="mask">The subset bitmask.</param>
+    /// <returns>The variable indices in increasing order, in braces.</returns>
+    public static string Describe(int mask)
+    {
+        var members = new List<int>();
+        for (var i = 0; i < 32; i++)
+        {
+            if ((mask & (1 << i)) != 0)
+            {
+                members.Add(i);
+            }
+        }
+
+        return "{" + string.Join(", ", members) + "}";
+    }
+
     /// <summary>
     /// Applies the n-fold Kronecker power of the 2x2 matrix [[a, b], [c, d]] to <paramref name="values"/> in place.
     /// </summary>
@@ -52,22 +70,83 @@ public static class SubsetTransforms
     /// For each variable i and each pair of masks (T, T ∪ {i}) with i ∉ T the pair (x0, x1) becomes
     /// (a x0 + b x1, c x0 + d x1). Bit 0 is the innermost Kronecker factor.
     /// </remarks>
-    public static void ApplyKronecker(Span<double> values, double a, double b, double c, double d)
+    public static void ApplyKronecker(Span<double> values, double a, double b, double c, double d) =>
+        ApplyKronecker(values, VariableCount(values.Length), a, b, c, d);
+
+    /// <summary>
+    /// Applies the n-fold Kronecker power of [[a, b], [c, d]] in place to each of the consecutive blocks of
+    /// length 2^n in <paramref name="values"/> (a batch of samples stored one after another).
+    /// </summary>
+    /// <param name="values">The batch; its length must be a multiple of 2^<paramref name="variableCount"/>.</param>
+    /// <param name="variableCount">The number of variables n of each block.</param>
+    /// <param name="a">Entry (0, 0): absent to absent.</param>
+    /// <param name="b">Entry (0, 1): present to absent.</param>
+    /// <param name="c">Entry (1, 0): absent to present.</param>
+    /// <param name="d">Entry (1, 1): present to present.</param>
+    /// <exception cref="ArgumentException">The length is not a multiple of 2^n.</exception>
+    public static void ApplyKronecker(Span<double> values, int variableCount, double a, double b, double c, double d)
     {
-        var n = VariableCount(values.Length);
-        for (var i = 0; i < n; i++)
+        CheckBatch(values.Length, variableCount);
+        var width = Vector<double>.Count;
+        for (var i = 0; i < variableCount; i++)
         {
             var bit = 1 << i;
+            var vectorized = Vector.IsHardwareAccelerated && bit >= width;
             for (var block = 0; block < values.Length; block += bit << 1)
             {
-                for (var t = block; t < block + bit; t++)
+                var lo = values.Slice(block, bit);
+                var hi = values.Slice(block + bit, bit);
+                if (vectorized)
                 {
-                    var x0 = values[t];
-                    var x1 = values[t | bit];
-                    values[t] = (a * x0) + (b * x1);
-                    values[t | bit] = (c * x0) + (d * x1);
+                    var vlo = MemoryMarshal.Cast<double, Vector<double>>(lo);
+                    var vhi = MemoryMarshal.Cast<double, Vector<double>>(hi);
+                    for (var t = 0; t < vlo.Length; t++)
+                    {
+                        var x0 = vlo[t];
+                        var x1 = vhi[t];
+                        vlo[t] = (a * x0) + (b * x1);
+                        vhi[t] = (c * x0) + (d * x1);
+                    }
+                }
+                else
+                {
+                    for (var t = 0; t < lo.Length; t++)
+                    {
+                        var x0 = lo[t];
+                        var x1 = hi[t];
+                        lo[t] = (a * x0) + (b * x1);
+                        hi[t] = (c * x0) + (d * x1);
+                    }
                 }
             }
+        }
+    }
+
+    /// <summary>Re-indexes each block of 2^n values by complement in place: f(T) becomes f(N \ T).</summary>
+    /// <param name="values">The batch; its length must be a multiple of 2^<paramref name="variableCount"/>.</param>
+    /// <param name="variableCount">The number of variables n of each block.</param>
+    /// <remarks>The complement of mask T is (2^n - 1) XOR T, so this reverses each block.</remarks>
+    /// <exception cref="ArgumentException">The length is not a multiple of 2^n.</exception>
+    public static void Complement(Span<double> values, int variableCount)
+    {
+        CheckBatch(values.Length, variableCount);
+        var size = 1 << variableCount;
+        for (var start = 0; start < values.Length; start += size)
+        {
+            values.Slice(start, size).Reverse();
+        }
+    }
+
+    private static void CheckBatch(int length, int variableCount)
+    {
+        if (variableCount < 0 || variableCount > MaxVariables)
+        {
+            throw new ArgumentOutOfRangeException(nameof(variableCount), variableCount, $"The number of variables must be in 0..{MaxVariables}.");
+        }
+
+        if (length % (1 << variableCount) != 0)
+        {
+            throw new ArgumentException($"Expected a batch of blocks of length 2^{variableCount} = {1 << variableCount}, got length {length}.", nameof(length));
         }
     }
 

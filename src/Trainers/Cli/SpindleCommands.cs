@@ -10,6 +10,14 @@ internal static class SpindleCommands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
-        yield return new Command("bench", "Measure Spindle's components on this machine.") { BenchMaskingCommand.Create() };
+        yield return DataCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return DecomposeCommand.Create();
+        yield return new Command("bench", "Measure Spindle's components on this machine.")
+        {
+            BenchMaskingCommand.Create(),
+            BenchSolverCommand.Create(),
+            BenchFitCommand.Create(),
+        };
     }
 }
