@@ -20,7 +20,7 @@ internal static class BenchMaskingCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var samples = new Option<int>("--samples") { Description = "Samples timed per setting (the median is reported).", DefaultValueFactory = _ => 3 };
+        var samples = new Option<int>("--samples") { Description = "Samples timed per setting (median and minimum are reported).", DefaultValueFactory = _ => 3 };
         var variables = new Option<string>("--variables") { Description = "Comma-separated numbers n of input variables.", DefaultValueFactory = _ => "8,10,12" };
         var chunkBytes = new Option<string>("--chunk-bytes") { Description = "Comma-separated bytes of masked input per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
         var chunkRows = new Option<string>("--chunk-rows") { Description = "Comma-separated rows per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
