@@ -15,9 +15,8 @@ public sealed class TabularVariables : InputVariables
     /// <param name="features">The features that are variables (variable i is feature <paramref name="features"/>[i]); <see langword="null"/> for all.</param>
     /// <exception cref="ArgumentException">The baseline is empty or not finite, or a feature index is repeated or out of range.</exception>
     public TabularVariables(IReadOnlyList<double> baseline, IReadOnlyList<int>? features = null)
-        : base(features?.Count ?? baseline?.Count ?? 0)
+        : base(CountOf(baseline, features))
     {
-        ArgumentNullException.ThrowIfNull(baseline);
         _baseline = [.. baseline];
         _features = features is null ? [.. Enumerable.Range(0, _baseline.Length)] : [.. features];
         if (_baseline.Any(b => !double.IsFinite(b)))
@@ -76,5 +75,11 @@ public sealed class TabularVariables : InputVariables
         using var scope = torch.NewDisposeScope();
         var prepared = new MaskedSample(sample.unsqueeze(0).MoveToOuterDisposeScope(), torch.tensor(map), torch.tensor(_baseline), Count);
         return prepared;
+    }
+
+    private static int CountOf(IReadOnlyList<double> baseline, IReadOnlyList<int>? features)
+    {
+        ArgumentNullException.ThrowIfNull(baseline);
+        return features?.Count ?? baseline.Count;
     }
 }
