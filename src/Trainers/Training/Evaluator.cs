@@ -114,8 +114,8 @@ public sealed class Evaluator
                 }
             }
 
-            // ML.NET keys are 1-based; 0 means missing.
-            rows.Add(new PredictionRow { Label = (uint)labels[i] + 1, Score = score, PredictedLabel = (uint)best + 1 });
+            // LoadFromEnumerable reads a uint key property as 0-based (it stores v + 1, keeping 0 for missing).
+            rows.Add(new PredictionRow { Label = (uint)labels[i], Score = score, PredictedLabel = (uint)best });
         }
 
         var schema = SchemaDefinition.Create(typeof(PredictionRow));
@@ -153,13 +153,13 @@ public sealed class Evaluator
     /// <summary>One prediction as ML.NET reads it.</summary>
     internal sealed class PredictionRow
     {
-        /// <summary>Gets or sets the 1-based true class key.</summary>
+        /// <summary>Gets or sets the true class (0-based; ML.NET's key value minus one).</summary>
         public uint Label { get; set; }
 
         /// <summary>Gets or sets the class probabilities.</summary>
         public float[] Score { get; set; } = [];
 
-        /// <summary>Gets or sets the 1-based predicted class key.</summary>
+        /// <summary>Gets or sets the predicted class (0-based; ML.NET's key value minus one).</summary>
         public uint PredictedLabel { get; set; }
     }
 }
