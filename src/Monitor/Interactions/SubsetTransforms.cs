@@ -71,6 +71,66 @@ public static class SubsetTransforms
         }
     }
 
+    /// <summary>
+    /// Applies the n-fold Kronecker power of [[a, b], [c, d]] in place to each of the consecutive blocks of
+    /// length 2^n in <paramref name="values"/> (a batch of samples stored one after another).
+    /// </summary>
+    /// <param name="values">The batch; its length must be a multiple of 2^<paramref name="variableCount"/>.</param>
+    /// <param name="variableCount">The number of variables n of each block.</param>
+    /// <param name="a">Entry (0, 0): absent to absent.</param>
+    /// <param name="b">Entry (0, 1): present to absent.</param>
+    /// <param name="c">Entry (1, 0): absent to present.</param>
+    /// <param name="d">Entry (1, 1): present to present.</param>
+    /// <exception cref="ArgumentException">The length is not a multiple of 2^n.</exception>
+    public static void ApplyKronecker(Span<double> values, int variableCount, double a, double b, double c, double d)
+    {
+        CheckBatch(values.Length, variableCount);
+        for (var i = 0; i < variableCount; i++)
+        {
+            var bit = 1 << i;
+            for (var block = 0; block < values.Length; block += bit << 1)
+            {
+                var lo = values.Slice(block, bit);
+                var hi = values.Slice(block + bit, bit);
+                for (var t = 0; t < lo.Length; t++)
+                {
+                    var x0 = lo[t];
+                    var x1 = hi[t];
+                    lo[t] = (a * x0) + (b * x1);
+                    hi[t] = (c * x0) + (d * x1);
+                }
+            }
+        }
+    }
+
+    /// <summary>Re-indexes each block of 2^n values by complement in place: f(T) becomes f(N \ T).</summary>
+    /// <param name="values">The batch; its length must be a multiple of 2^<paramref name="variableCount"/>.</param>
+    /// <param name="variableCount">The number of variables n of each block.</param>
+    /// <remarks>The complement of mask T is (2^n - 1) XOR T, so this reverses each block.</remarks>
+    /// <exception cref="ArgumentException">The length is not a multiple of 2^n.</exception>
+    public static void Complement(Span<double> values, int variableCount)
+    {
+        CheckBatch(values.Length, variableCount);
+        var size = 1 << variableCount;
+        for (var start = 0; start < values.Length; start += size)
+        {
+            values.Slice(start, size).Reverse();
+        }
+    }
+
+    private static void CheckBatch(int length, int variableCount)
+    {
+        if (variableCount < 0 || variableCount > MaxVariables)
+        {
+            throw new ArgumentOutOfRangeException(nameof(variableCount), variableCount, $"The number of variables must be in 0..{MaxVariables}.");
+        }
+
+        if (length % (1 << variableCount) != 0)
+        {
+            throw new ArgumentException($"Expected a batch of blocks of length 2^{variableCount} = {1 << variableCount}, got length {length}.", nameof(length));
+        }
+    }
+
     /// <summary>Replaces f by its subset sum (zeta transform): g(S) = Σ_{T ⊆ S} f(T).</summary>
     /// <param name="values">f, of length 2^n; overwritten by g.</param>
     public static void SubsetSum(Span<double> values) => ApplyKronecker(values, 1, 0, 1, 1);

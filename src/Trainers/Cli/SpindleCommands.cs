@@ -10,5 +10,6 @@ internal static class SpindleCommands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return DataCommand.Create();
     }
 }

@@ -1,0 +1,80 @@
+using System.Text.Json.Serialization;
+
+namespace Spindle.Monitor.Interactions;
+
+/// <summary>
+/// The result of one extraction: the interactions of several samples, extracted with one solver and
+/// one salience threshold, with their per-order distributions (paper Eq. 6) and the normalisation Z (appendix K.3).
+/// </summary>
+/// <remarks>
+/// Serialises to versioned JSON (<see cref="ToJson"/>, <see cref="Save"/>) with a <c>format</c> of
+/// <see cref="FormatName"/> and a <c>version</c> of <see cref="CurrentVersion"/>; doubles round-trip exactly.
+/// </remarks>
+public sealed partial class InteractionExtraction
+{
+    /// <summary>The value of the <c>format</c> field of every file this type writes.</summary>
+    public const string FormatName = "spindle.interactions";
+
+    /// <summary>The version of the file layout this type writes and reads.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>Gets the file format name; always <see cref="FormatName"/>.</summary>
+    [JsonPropertyName("format")]
+    [JsonPropertyOrder(-2)]
+    public string Format { get; init; } = FormatName;
+
+    /// <summary>Gets the file layout version; always <see cref="CurrentVersion"/> for objects this library builds.</summary>
+    [JsonPropertyName("version")]
+    [JsonPropertyOrder(-1)]
+    public int Version { get; init; } = CurrentVersion;
+
+    /// <summary>Gets the number n of input variables; every sample has 2^n values.</summary>
+    [JsonPropertyName("variableCount")]
+    public required int VariableCount { get; init; }
+
+    /// <summary>Gets the solver that produced the interactions.</summary>
+    [JsonPropertyName("solver")]
+    public required InteractionSolver Solver { get; init; }
+
+    /// <summary>Gets qthres: each sample's noise bound is qthres · |v(x_N) - v(x_∅)|.</summary>
+    [JsonPropertyName("noiseThreshold")]
+    public required double NoiseThreshold { get; init; }
+
+    /// <summary>Gets whether order-1 OR interactions were folded into the order-1 AND interactions of the same variable.</summary>
+    [JsonPropertyName("firstOrderOrFolded")]
+    public required bool FirstOrderOrFolded { get; init; }
+
+    /// <summary>Gets the salience threshold τ (Table 1: 0.02 · E_x |v(x_N) - v(x_∅)| unless set explicitly).</summary>
+    [JsonPropertyName("tau")]
+    public required double Tau { get; init; }
+
+    /// <summary>
+    /// Gets Z (appendix K.3): the mean over samples of the summed |I| of salient order-1 AND interactions plus
+    /// that of salient order-1 OR interactions. Zero when no order-1 interaction is salient.
+    /// </summary>
+    [JsonPropertyName("normalization")]
+    public required double Normalization { get; init; }
+
+    /// <summary>Gets E_x A^(m),+ for m = 0..n: the mean over samples of <see cref="SampleInteractions.PositiveByOrder"/>.</summary>
+    [JsonPropertyName("meanPositiveByOrder")]
+    public required double[] MeanPositiveByOrder { get; init; }
+
+    /// <summary>Gets E_x A^(m),- for m = 0..n: the mean over samples of <see cref="SampleInteractions.NegativeByOrder"/>.</summary>
+    [JsonPropertyName("meanNegativeByOrder")]
+    public required double[] MeanNegativeByOrder { get; init; }
+
+    /// <summary>
+    /// Gets <see cref="MeanPositiveByOrder"/> divided by <see cref="Normalization"/>, for comparing checks over
+    /// training (appendix K.3), or <see langword="null"/> when Z is zero.
+    /// </summary>
+    [JsonPropertyName("normalizedPositiveByOrder")]
+    public double[]? NormalizedPositiveByOrder { get; init; }
+
+    /// <summary>Gets <see cref="MeanNegativeByOrder"/> divided by <see cref="Normalization"/>, or <see langword="null"/> when Z is zero.</summary>
+    [JsonPropertyName("normalizedNegativeByOrder")]
+    public double[]? NormalizedNegativeByOrder { get; init; }
+
+    /// <summary>Gets the per-sample interactions, in the order the outputs were given.</summary>
+    [JsonPropertyName("samples")]
+    public required IReadOnlyList<SampleInteractions> Samples { get; init; }
+}

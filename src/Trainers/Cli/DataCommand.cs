@@ -1,0 +1,50 @@
+using System.CommandLine;
+using Spindle.Trainers.Data;
+
+namespace Spindle.Trainers.Cli;
+
+/// <summary><c>spindle data</c>: dataset utilities (<c>subset</c> writes the class-balanced subset that is embedded in the assembly).</summary>
+internal static class DataCommand
+{
+    /// <summary>Creates the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var command = new Command("data", "Dataset utilities.");
+        command.Subcommands.Add(CreateSubset());
+        return command;
+    }
+
+    private static Command CreateSubset()
+    {
+        var from = new Option<string>("--from")
+        {
+            Description = "Directory with the full MNIST-format dataset (train-images-idx3-ubyte[.gz] etc.).",
+            DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
+        };
+        var output = new Option<string>("--out") { Description = "Directory to write the subset to.", Required = true };
+        var trainPerClass = new Option<int>("--train-per-class") { Description = "Training images per class.", DefaultValueFactory = _ => EmbeddedFashionMnist.TrainCount / MnistLoader.ClassCount };
+        var testPerClass = new Option<int>("--test-per-class") { Description = "Test images per class.", DefaultValueFactory = _ => EmbeddedFashionMnist.TestCount / MnistLoader.ClassCount };
+        var seed = new Option<long>("--seed") { Description = "Seed of the draw.", DefaultValueFactory = _ => EmbeddedFashionMnist.Seed };
+        var command = new Command("subset", "Write a seeded, class-balanced subset of an MNIST-format dataset as gzipped idx files.")
+        {
+            from, output, trainPerClass, testPerClass, seed,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var (train, test) = MnistSubsetWriter.Write(
+                    parse.GetValue(from)!, parse.GetValue(output)!, parse.GetValue(trainPerClass), parse.GetValue(testPerClass), parse.GetValue(seed));
+                Console.Out.WriteLine($"Wrote {train.Length} training and {test.Length} test images to {parse.GetValue(output)}.");
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"spindle data subset: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
