@@ -10,6 +10,7 @@ internal static class SpindleCommands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return TrainCommand.Create();
         yield return DataCommand.Create();
     }
 }
