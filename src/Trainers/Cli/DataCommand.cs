@@ -12,6 +12,41 @@ internal static class DataCommand
     {
         var command = new Command("data", "Dataset utilities.");
         command.Subcommands.Add(CreateSubset());
+        command.Subcommands.Add(CreateInfo());
+        return command;
+    }
+
+    private static Command CreateInfo()
+    {
+        var dataset = new Option<ImageDataset>("--dataset") { Description = "Which dataset.", DefaultValueFactory = _ => ImageDataset.FashionMnistSubset };
+        var directory = new Option<string?>("--data") { Description = "Directory of the dataset's files (default: embedded subset / /usr/share/datasets/fashion-mnist)." };
+        var command = new Command("info", "Load a dataset and print its splits: counts, shape, class balance, pixel statistics and load time.")
+        {
+            dataset, directory,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var data = ImageDatasets.Load(parse.GetValue(dataset), parse.GetValue(directory));
+                var elapsed = watch.Elapsed;
+                foreach (var split in new[] { data.Train, data.Test })
+                {
+                    var perClass = split.Labels.CountBy(l => l).OrderBy(g => g.Key).Select(g => $"{g.Key}:{g.Value}");
+                    var mean = split.Features.Average();
+                    Console.Out.WriteLine($"{split.Name}: {split.Count} samples of [{string.Join(", ", split.SampleShape)}], {split.ClassCount} classes ({string.Join(" ", perClass)}), pixel mean {mean:F4}");
+                }
+
+                Console.Out.WriteLine($"loaded in {elapsed.TotalSeconds:F2} s");
+                return 0;
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            {
+                Console.Error.WriteLine($"spindle data info: {e.Message}");
+                return 1;
+            }
+        });
         return command;
     }
 

@@ -25,7 +25,7 @@ public static class IdxFile
     {
         ArgumentNullException.ThrowIfNull(path);
         ArgumentOutOfRangeException.ThrowIfLessThan(expectedRank, 1);
-        return Parse(path, ReadAllBytesDecompressed(path), expectedRank);
+        return Parse(path, ReadAllBytes(path), expectedRank);
     }
 
     /// <summary>Parses idx contents already in memory (gzipped or not).</summary>
@@ -37,9 +37,10 @@ public static class IdxFile
     internal static IdxArray Parse(string path, byte[] contents, int expectedRank)
     {
         var bytes = Decompress(path, contents);
+        var note = ReferenceEquals(bytes, contents) ? string.Empty : $" after gunzip of {contents.Length} compressed bytes";
         if (bytes.Length < 4)
         {
-            throw DatasetError.Invalid(path, $"truncated idx header: expected at least 4 bytes, got {bytes.Length}.");
+            throw DatasetError.Invalid(path, $"truncated idx header: expected at least 4 bytes, got {bytes.Length}{note}.");
         }
 
         if (bytes[0] != 0 || bytes[1] != 0)
@@ -63,7 +64,7 @@ public static class IdxFile
         var headerLength = 4 + (4 * rank);
         if (bytes.Length < headerLength)
         {
-            throw DatasetError.Invalid(path, $"truncated idx header: expected {headerLength} bytes for {rank} dimensions, got {bytes.Length}.");
+            throw DatasetError.Invalid(path, $"truncated idx header: expected {headerLength} bytes for {rank} dimensions, got {bytes.Length}{note}.");
         }
 
         var dimensions = new int[rank];
@@ -89,7 +90,7 @@ public static class IdxFile
         {
             throw DatasetError.Invalid(
                 path,
-                $"truncated idx data: dimensions [{string.Join(", ", dimensions)}] need {expectedData} data bytes ({headerLength + expectedData} in all), got {actualData} ({bytes.Length} in all).");
+                $"truncated idx data: dimensions [{string.Join(", ", dimensions)}] need {expectedData} data bytes ({headerLength + expectedData} in all), got {actualData} ({bytes.Length} in all){note}.");
         }
 
         if (actualData > expectedData)
@@ -162,12 +163,17 @@ public static class IdxFile
     /// <param name="path">The file.</param>
     /// <returns>The (decompressed) contents.</returns>
     /// <exception cref="InvalidDataException">The file is missing, unreadable or not valid gzip.</exception>
-    internal static byte[] ReadAllBytesDecompressed(string path)
+    internal static byte[] ReadAllBytesDecompressed(string path) => Decompress(path, ReadAllBytes(path));
+
+    /// <summary>Reads a whole file as stored.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The bytes.</returns>
+    /// <exception cref="InvalidDataException">The file is missing or unreadable.</exception>
+    internal static byte[] ReadAllBytes(string path)
     {
-        byte[] raw;
         try
         {
-            raw = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
         {
@@ -177,8 +183,6 @@ public static class IdxFile
         {
             throw DatasetError.Invalid(path, $"cannot read the file: {e.Message}", e);
         }
-
-        return Decompress(path, raw);
     }
 
     /// <summary>Decompresses gzip data when it starts with the gzip magic bytes; returns other data as is.</summary>

@@ -7,6 +7,9 @@ public sealed class FashionMnistTests
 {
     private static readonly int[] ImageShape = [1, 28, 28];
 
+    // The full set takes about a second to load; the tests that need it share one copy.
+    private static readonly Lazy<TrainTestData<float>> Full = new(() => FashionMnist.Load());
+
     [Test]
     public void EmbeddedLoad_Always_HasBalancedCountsAndShapes()
     {
@@ -39,7 +42,7 @@ public sealed class FashionMnistTests
             Assert.Ignore($"Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).");
         }
 
-        var data = FashionMnist.Load();
+        var data = Full.Value;
 
         using (Assert.EnterMultipleScope())
         {
@@ -59,7 +62,7 @@ public sealed class FashionMnistTests
             Assert.Ignore($"Fashion-MNIST is not installed in {FashionMnist.DefaultDirectory}.");
         }
 
-        var full = FashionMnist.Load();
+        var full = Full.Value;
         var embedded = EmbeddedFashionMnist.Load();
         var expectedTrain = full.Train.Select(EmbeddedFashionMnist.SourceIndices(train: true));
         var expectedTest = full.Test.Select(EmbeddedFashionMnist.SourceIndices(train: false));

@@ -100,7 +100,11 @@ public sealed class MnistLoaderTests
 
         var e = Assert.Throws<InvalidDataException>(() => MnistLoader.Load(images, labels, "tiny"));
 
-        Assert.That(e!.Message, Does.StartWith(images).And.Contains("need 18 data bytes (34 in all), got 13 (29 in all)"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(e!.Message, Does.StartWith(images).And.Contains("need 18 data bytes (34 in all), got 13 (29 in all)"));
+            Assert.That(e.Message, gzip ? Does.Contain("after gunzip of") : Does.Not.Contain("gunzip"));
+        }
     }
 
     [Test]
@@ -136,6 +140,18 @@ public sealed class MnistLoaderTests
 
         var images = Write("img", gz, gzip: false);
         var labels = Write("lbl", TestFiles.Idx([1], [0]), gzip: false);
+
+        var e = Assert.Throws<InvalidDataException>(() => MnistLoader.Load(images, labels, "tiny"));
+
+        Assert.That(e!.Message, Does.StartWith(images + ": "));
+    }
+
+    [Test]
+    public void Load_GzipCutShort_ThrowsNamingFile()
+    {
+        var gz = TestFiles.Gzip(TestFiles.Idx([2, 3, 3], TestFiles.Pixels(2, 3, 3)));
+        var images = Write("img.gz", gz[..(gz.Length / 2)], gzip: false);
+        var labels = Write("lbl", TestFiles.Idx([2], [0, 1]), gzip: false);
 
         var e = Assert.Throws<InvalidDataException>(() => MnistLoader.Load(images, labels, "tiny"));
 
