@@ -13,7 +13,7 @@ internal static class DemoCommand
     {
         Model = "cnn",
         Data = null,
-        Epochs = 30,
+        Epochs = 20,
         Optimizer = "adam",
         LearningRate = 1e-3,
         BatchSize = 64,

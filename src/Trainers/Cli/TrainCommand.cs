@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spindle.Trainers.Data;
 using Spindle.Trainers.Models;
 using Spindle.Trainers.Training;
 
@@ -14,7 +15,14 @@ internal static class TrainCommand
     {
         var defaults = new TrainSettings();
         var model = new Option<string>("--model") { Description = $"Model: {string.Join(", ", ModelFactory.Names)}.", DefaultValueFactory = _ => defaults.Model };
-        var data = new Option<string?>("--data") { Description = "Directory with the full Fashion-MNIST idx files (e.g. /usr/share/datasets/fashion-mnist); default: the embedded 4,000/1,000 subset." };
+        var dataset = new Option<string>("--dataset") { Description = $"Dataset: {string.Join(", ", TrainSettings.Datasets)}.", DefaultValueFactory = _ => defaults.Dataset };
+        var data = new Option<string?>("--data")
+        {
+            Description = $"Dataset directory; for Fashion-MNIST, --data alone means {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist). Default: the embedded 4,000/1,000 subset.",
+            Arity = ArgumentArity.ZeroOrOne,
+        };
+        var vocab = new Option<string?>("--vocab") { Description = "BERT WordPiece vocab.txt (sst2)." };
+        var maxLength = new Option<int>("--max-length") { Description = "Token-id row length (sst2).", DefaultValueFactory = _ => defaults.MaxLength };
         var epochs = new Option<int?>("--epochs") { Description = $"Last epoch to train to (default {defaults.Epochs}; with --resume, the run's own unless given)." };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => defaults.Optimizer };
         var lr = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
@@ -28,11 +36,12 @@ internal static class TrainCommand
         var width = new Option<double?>("--width") { Description = "VGG-11 width multiplier (default 0.25)." };
         var dropout = new Option<double?>("--dropout") { Description = "CNN dropout before the last layer (default 0)." };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
+        var skipEval = new Option<bool>("--skip-eval") { Description = "Do not evaluate on the test split after each epoch (benchmarks)." };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint." };
-        var command = new Command("train", "Train a model on Fashion-MNIST; writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
+        var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, data, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, width, dropout, maxBatches, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, width, dropout, maxBatches, skipEval, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -53,7 +62,10 @@ internal static class TrainCommand
                 settings = new TrainSettings
                 {
                     Model = parse.GetValue(model)!,
-                    Data = parse.GetValue(data),
+                    Dataset = parse.GetValue(dataset)!,
+                    Data = parse.GetResult(data) is null ? null : parse.GetValue(data) ?? FashionMnist.DefaultDirectory,
+                    Vocabulary = parse.GetValue(vocab),
+                    MaxLength = parse.GetValue(maxLength),
                     Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
                     Optimizer = parse.GetValue(optimizer)!,
                     LearningRate = parse.GetValue(lr),
@@ -67,6 +79,7 @@ internal static class TrainCommand
                     WidthMultiplier = parse.GetValue(width),
                     Dropout = parse.GetValue(dropout),
                     MaxBatchesPerEpoch = parse.GetValue(maxBatches),
+                    SkipEvaluation = parse.GetValue(skipEval),
                 };
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }

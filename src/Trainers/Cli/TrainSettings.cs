@@ -9,8 +9,18 @@ internal sealed record TrainSettings
 
     public string Model { get; init; } = "cnn";
 
-    /// <summary>Gets the Fashion-MNIST idx directory, or null for the embedded subset.</summary>
+    public static readonly string[] Datasets = ["fashion-mnist", "mnist", "cifar10", "sst2"];
+
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Gets the dataset's directory, or null for the embedded Fashion-MNIST subset.</summary>
     public string? Data { get; init; }
+
+    /// <summary>Gets the BERT WordPiece vocabulary file (sst2 only).</summary>
+    public string? Vocabulary { get; init; }
+
+    /// <summary>Gets the token-id row length (sst2 only).</summary>
+    public int MaxLength { get; init; } = 64;
 
     public int Epochs { get; init; } = 10;
 
@@ -39,6 +49,9 @@ internal sealed record TrainSettings
 
     public int? MaxBatchesPerEpoch { get; init; }
 
+    /// <summary>Gets a value indicating whether to skip the per-epoch test evaluation (benchmarks).</summary>
+    public bool SkipEvaluation { get; init; }
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -64,6 +77,8 @@ internal sealed record TrainSettings
     public void Validate()
     {
         Require(Models.ModelFactory.Names.Contains(Model), $"--model {Model} is unknown; choose one of {string.Join(", ", Models.ModelFactory.Names)}.");
+        Require(Datasets.Contains(Dataset), $"--dataset {Dataset} is unknown; choose one of {string.Join(", ", Datasets)}.");
+        Require(MaxLength >= 2, $"--max-length must be at least 2, got {MaxLength}.");
         Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}.");
         Require(Optimizer is "adam" or "sgd", $"--optimizer must be adam or sgd, got {Optimizer}.");
         Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}.");

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 using Spectre.Console;
 using Spindle.Trainers.Data;
 using Spindle.Trainers.Models;
@@ -18,6 +19,7 @@ internal static class TrainingRunner
 {
     public const string MetricsFile = "metrics.jsonl";
     public const string CheckpointFileName = "last.ckpt";
+    public const string NoiseFile = "label-noise.json";
 
     /// <summary>Trains and returns the result.</summary>
     /// <param name="settings">The run's settings (validated here).</param>
@@ -32,13 +34,85 @@ internal static class TrainingRunner
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var device = ResolveDevice(settings.Device);
-        var (train, test) = LoadData(settings, runFolder);
+        if (settings.Dataset == "sst2")
+        {
+            var encoder = BertTextEncoder.FromVocabulary(
+                settings.Vocabulary ?? throw new ArgumentException("--dataset sst2 needs --vocab FILE (a BERT WordPiece vocab.txt)."),
+                settings.MaxLength);
+            var text = Prepare(Sst2Loader.LoadDirectory(RequireData(settings), encoder), settings, runFolder);
+            var result = Train(text, settings, runFolder, resume, extraCallbacks, device, encoder.VocabularySize, cancellationToken);
+            return (result, clock.Elapsed.TotalSeconds);
+        }
 
+        var images = Prepare(LoadImages(settings), settings, runFolder);
+        return (Train(images, settings, runFolder, resume, extraCallbacks, device, null, cancellationToken), clock.Elapsed.TotalSeconds);
+    }
+
+    internal static TrainTestData<float> LoadImages(TrainSettings settings)
+    {
+        if (settings.Model == "bert-tiny")
+        {
+            throw new ArgumentException("--model bert-tiny reads token ids: use --dataset sst2 --data DIR --vocab FILE.");
+        }
+
+        var dataset = settings.Dataset switch
+        {
+            "fashion-mnist" => settings.Data is null ? ImageDataset.FashionMnistSubset : ImageDataset.FashionMnist,
+            "mnist" => ImageDataset.Mnist,
+            "cifar10" => ImageDataset.Cifar10,
+            _ => throw new ArgumentException($"--dataset {settings.Dataset} is unknown; choose one of {string.Join(", ", TrainSettings.Datasets)}."),
+        };
+        if (dataset is ImageDataset.Mnist or ImageDataset.Cifar10)
+        {
+            RequireData(settings);
+        }
+
+        return ImageDatasets.Load(dataset, settings.Data, ImageDatasets.StandardNormalization(dataset));
+    }
+
+    /// <summary>Applies the subset and the label noise to the training split; the noise record goes to the run folder.</summary>
+    internal static TrainTestData<T> Prepare<T>(TrainTestData<T> data, TrainSettings settings, string runFolder)
+        where T : unmanaged
+    {
+        var train = data.Train;
+        if (settings.Subset is int subset)
+        {
+            if (subset > train.Count || subset % train.ClassCount != 0)
+            {
+                throw new ArgumentException($"--subset {subset}: need a multiple of the {train.ClassCount} classes, at most the {train.Count} training samples.");
+            }
+
+            train = DataSubsets.Balanced(train, subset / train.ClassCount, settings.Seed, $"{train.Name}[{subset}]");
+        }
+
+        if (settings.LabelNoise > 0)
+        {
+            var noisy = LabelNoise.Apply(train, settings.LabelNoise, settings.Seed);
+            noisy.Record.Save(Path.Combine(runFolder, NoiseFile));
+            train = noisy.Data;
+        }
+
+        return new TrainTestData<T>(train, data.Test);
+    }
+
+    private static TrainingResult Train<T>(
+        TrainTestData<T> data,
+        TrainSettings settings,
+        string runFolder,
+        bool resume,
+        IReadOnlyList<TrainingCallback> extraCallbacks,
+        Device device,
+        int? vocabularySize,
+        CancellationToken cancellationToken)
+        where T : unmanaged
+    {
+        var (train, test) = (data.Train, data.Test);
         torch.random.manual_seed(settings.Seed);
         using var model = ModelFactory.Create(settings.Model, train.SampleShape, train.ClassCount, new ModelOptions
         {
             WidthMultiplier = settings.WidthMultiplier,
             Dropout = settings.Dropout,
+            VocabularySize = vocabularySize,
         });
         model.to(device);
         using var optimizer = CreateOptimizer(settings, model);
@@ -65,61 +139,31 @@ internal static class TrainingRunner
             trainer.Callbacks.Add(callback);
         }
 
-        AnsiConsole.MarkupLine(Markup.Escape(
+        AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+            CultureInfo.InvariantCulture,
             $"{settings.Model} ({model.parameters().Sum(p => p.numel()):N0} parameters) on {train.Name}: {train.Count} training / {test.Count} test samples, "
-            + $"{settings.Optimizer} lr {settings.LearningRate:G}, batch {settings.BatchSize}, label noise {settings.LabelNoise:P1}, seed {settings.Seed}, {device.type}, {torch.get_num_threads()} threads."));
+            + $"{settings.Optimizer} lr {settings.LearningRate:G}, batch {settings.BatchSize}, label noise {settings.LabelNoise:P1}, seed {settings.Seed}, {device.type}, {torch.get_num_threads()} threads.")));
 
-        TrainingResult result;
+        var evaluated = settings.SkipEvaluation ? null : test;
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            result = AnsiConsole.Progress()
+            return AnsiConsole.Progress()
                 .AutoClear(false)
                 .HideCompleted(false)
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(progress =>
                 {
-                    var display = new ConsoleProgressCallback(progress, Console.Out);
-                    trainer.Callbacks.Insert(0, display);
-                    return trainer.Fit(train, test, cancellationToken);
+                    trainer.Callbacks.Insert(0, new ConsoleProgressCallback(progress, Console.Out));
+                    return trainer.Fit(train, evaluated, cancellationToken);
                 });
         }
-        else
-        {
-            trainer.Callbacks.Insert(0, new ConsoleProgressCallback(null, Console.Out));
-            result = trainer.Fit(train, test, cancellationToken);
-        }
 
-        return (result, clock.Elapsed.TotalSeconds);
+        trainer.Callbacks.Insert(0, new ConsoleProgressCallback(null, Console.Out));
+        return trainer.Fit(train, evaluated, cancellationToken);
     }
 
-    internal static (LabeledData<float> Train, LabeledData<float> Test) LoadData(TrainSettings settings, string runFolder)
-    {
-        if (settings.Model == "bert-tiny")
-        {
-            throw new ArgumentException("--model bert-tiny needs a text dataset; spindle train reads Fashion-MNIST images only. Use the BertTiny class from code with tokenised data.");
-        }
-
-        var data = settings.Data is null
-            ? EmbeddedFashionMnist.Load(PixelNormalization.FashionMnist)
-            : FashionMnist.Load(settings.Data, PixelNormalization.FashionMnist);
-        var train = data.Train;
-        if (settings.Subset is int subset)
-        {
-            if (subset > train.Count || subset % train.ClassCount != 0)
-            {
-                throw new ArgumentException($"--subset {subset}: need a multiple of the {train.ClassCount} classes, at most the {train.Count} training samples.");
-            }
-
-            train = DataSubsets.Balanced(train, subset / train.ClassCount, settings.Seed, $"{train.Name}[{subset}]");
-        }
-
-        if (settings.LabelNoise > 0)
-        {
-            throw new NotSupportedException("LABEL NOISE PENDING MERGE");
-        }
-
-        return (train, data.Test);
-    }
+    private static string RequireData(TrainSettings settings) =>
+        settings.Data ?? throw new ArgumentException($"--dataset {settings.Dataset} needs --data DIR (only Fashion-MNIST has an embedded subset).");
 
     private static Device ResolveDevice(string name)
     {

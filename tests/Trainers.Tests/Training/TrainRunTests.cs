@@ -1,4 +1,5 @@
 using Spindle.Trainers.Cli;
+using Spindle.Trainers.Data;
 using Spindle.Trainers.Training;
 
 namespace Spindle.Trainers.Tests.Training;
@@ -12,7 +13,7 @@ public class TrainRunTests
     public void Execute_ThenResume_KeepsConfigMetricsAndCheckpointInTheRunFolder()
     {
         var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
-        var settings = new TrainSettings { Model = "mlp", Epochs = 2, Subset = 200, BatchSize = 50, Seed = 3 };
+        var settings = new TrainSettings { Model = "mlp", Epochs = 2, Subset = 200, BatchSize = 50, Seed = 3, LabelNoise = 0.05 };
 
         var first = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
         var afterFirst = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));
@@ -22,6 +23,9 @@ public class TrainRunTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(first, Is.Zero);
+
+            // 5% of the 200-sample subset: exactly 10 labels flipped, recorded beside the metrics.
+            Assert.That(LabelNoiseRecord.Load(Path.Combine(runFolder, TrainingRunner.NoiseFile)).Count, Is.EqualTo(10));
             Assert.That(second, Is.Zero);
             Assert.That(afterFirst.Select(m => m.Epoch), Is.EqualTo(TwoEpochs).AsCollection);
             Assert.That(afterSecond.Select(m => m.Epoch), Is.EqualTo(ThreeEpochs).AsCollection);
