@@ -33,6 +33,7 @@ internal static class TrainCommand
         var subset = new Option<int?>("--subset") { Description = "Keep this many training samples, class-balanced (a multiple of the class count)." };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling, subset and label noise." };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => defaults.Device };
+        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core; 1 helps on a machine shared with other jobs)." };
         var width = new Option<double?>("--width") { Description = "VGG-11 width multiplier (default 0.25)." };
         var dropout = new Option<double?>("--dropout") { Description = "CNN dropout before the last layer (default 0)." };
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
@@ -41,7 +42,7 @@ internal static class TrainCommand
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, width, dropout, maxBatches, skipEval, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -76,6 +77,7 @@ internal static class TrainCommand
                     Subset = parse.GetValue(subset),
                     Seed = parse.GetValue(seed),
                     Device = parse.GetValue(device)!,
+                    Threads = parse.GetValue(threads),
                     WidthMultiplier = parse.GetValue(width),
                     Dropout = parse.GetValue(dropout),
                     MaxBatchesPerEpoch = parse.GetValue(maxBatches),

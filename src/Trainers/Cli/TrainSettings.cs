@@ -43,6 +43,9 @@ internal sealed record TrainSettings
 
     public string Device { get; init; } = "cpu";
 
+    /// <summary>Gets TorchSharp's intra-op thread count, or null for its default (the core count).</summary>
+    public int? Threads { get; init; }
+
     public double? WidthMultiplier { get; init; }
 
     public double? Dropout { get; init; }
@@ -88,6 +91,7 @@ internal sealed record TrainSettings
         Require(LabelNoise is >= 0 and <= 1, $"--label-noise must be a fraction in [0, 1], got {LabelNoise}.");
         Require(Subset is null or >= 1, $"--subset must be at least 1, got {Subset}.");
         Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got {Device}.");
+        Require(Threads is null or >= 1, $"--threads must be at least 1, got {Threads}.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

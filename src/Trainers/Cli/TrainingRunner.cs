@@ -34,6 +34,10 @@ internal static class TrainingRunner
         settings.Validate();
         var clock = Stopwatch.StartNew();
         var device = ResolveDevice(settings.Device);
+        if (settings.Threads is int threads)
+        {
+            torch.set_num_threads(threads);
+        }
         if (settings.Dataset == "sst2")
         {
             var encoder = BertTextEncoder.FromVocabulary(
