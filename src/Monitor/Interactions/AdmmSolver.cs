@@ -22,14 +22,20 @@ namespace Spindle.Monitor.Interactions;
 /// feasibility, gives such a λ; the solver stops when the best feasible objective is within the requested
 /// relative gap of the best lower bound.
 /// </para>
+/// <para>
+/// Feasible candidates, checked every <see cref="CheckEvery"/> iterations: the y iterate and an exponential
+/// average of the iterates (each with δ in the box), and every <see cref="PolishEvery"/> checks a least-squares
+/// refit on the best point's support (AdmmSolver.Polish.cs), which makes noise-free sparse solutions exact.
+/// </para>
 /// </remarks>
-internal sealed class AdmmSolver
+internal sealed partial class AdmmSolver
 {
     private readonly int _n;
     private readonly int _size;
     private readonly KroneckerSpdSolve _ySolve;
     private readonly KroneckerSpdSolve _deltaSolve;
     private readonly double _omega;
+    private readonly double[] _orWeights;
     private readonly double[] _q;
     private readonly double[] _y;
     private readonly double[] _delta;
@@ -45,9 +51,35 @@ internal sealed class AdmmSolver
     private readonly double[] _work2;
     private readonly double[] _bestY;
     private readonly double[] _bestDelta;
+    private readonly double[] _averageY;
+    private readonly double[] _v;
+    private readonly double[] _averageDelta;
+    private readonly double[] _polishY;
+    private readonly double[] _polishDelta;
+    private readonly List<int> _andSupport = [];
+    private readonly List<int> _orSupport = [];
+
+    /// <summary>Gap checks between two polishing steps.</summary>
+    private const int PolishEvery = 20;
+
+    /// <summary>The largest support the polishing step refits.</summary>
+    private const int MaxPolishSupport = 200;
+
+    /// <summary>Interactions below this fraction of the largest are left out of the polishing support.</summary>
+    private const double SupportThreshold = 1e-3;
+
+    /// <summary>The decay of the exponential average of the iterates.</summary>
+    private const double AverageDecay = 0.98;
 
     /// <summary>Initialises a solver with its workspace for n variables.</summary>
-    public AdmmSolver(int variableCount, double rho = 1.0, double omega = 1.0, double relaxation = 1.6, int checkEvery = 10)
+    /// <param name="variableCount">n.</param>
+    /// <param name="rho">The initial penalty (adapted by residual balancing).</param>
+    /// <param name="omega">The weight of the noise split d = δ.</param>
+    /// <param name="relaxation">The over-relaxation factor.</param>
+    /// <param name="checkEvery">Iterations between duality-gap checks.</param>
+    /// <param name="orWeight">The weight κ² of the OR split s = B y + A δ relative to the AND split.</param>
+    /// <param name="orderGrowth">The factor c by which the OR split's weight grows per order (a diagonal preconditioner).</param>
+    public AdmmSolver(int variableCount, double rho = 10.0, double omega = 1.0, double relaxation = 1.8, int checkEvery = 10, double orWeight = 1.0, double orderGrowth = 1.0)
     {
         _n = variableCount;
         _size = 1 << variableCount;
@@ -55,8 +87,16 @@ internal sealed class AdmmSolver
         Rho = rho;
         Relaxation = relaxation;
         CheckEvery = checkEvery;
-        _ySolve = new KroneckerSpdSolve(variableCount, 1, 1, 2, 1);
-        _deltaSolve = new KroneckerSpdSolve(variableCount, 1, -1, 2, omega * omega);
+        // OR split weights w_S = κ² c^{|S|}: W = κ² diag(1, c)^{⊗n}, so BᵀWB and AᵀWA stay Kronecker powers.
+        _orWeights = new double[_size];
+        for (var mask = 0; mask < _size; mask++)
+        {
+            _orWeights[mask] = orWeight * Math.Pow(orderGrowth, SubsetTransforms.Order(mask));
+        }
+
+        var factor = Math.Pow(orWeight, 1.0 / Math.Max(1, variableCount));
+        _ySolve = new KroneckerSpdSolve(variableCount, factor, factor, factor * (1 + orderGrowth), 1);
+        _deltaSolve = new KroneckerSpdSolve(variableCount, factor * orderGrowth, -factor * orderGrowth, factor * (1 + orderGrowth), omega * omega);
         _q = new double[_size];
         _y = new double[_size];
         _delta = new double[_size];
@@ -72,6 +112,11 @@ internal sealed class AdmmSolver
         _work2 = new double[_size];
         _bestY = new double[_size];
         _bestDelta = new double[_size];
+        _averageY = new double[_size];
+        _v = new double[_size];
+        _averageDelta = new double[_size];
+        _polishY = new double[_size];
+        _polishDelta = new double[_size];
     }
 
     /// <summary>Gets or sets the initial penalty ρ (on outputs scaled to max |v - v(∅)| = 1).</summary>
@@ -112,6 +157,7 @@ internal sealed class AdmmSolver
         for (var i = 0; i < _size; i++)
         {
             _q[i] = values[i] / scale;
+            _v[i] = _q[i];
         }
 
         ApplyA(_q);
@@ -123,6 +169,8 @@ internal sealed class AdmmSolver
         Array.Clear(_ut);
         Array.Clear(_us);
         Array.Clear(_ud);
+        Array.Clear(_averageY);
+        Array.Clear(_averageDelta);
 
         var rho = Rho;
         var bestUpper = double.PositiveInfinity;
@@ -135,9 +183,17 @@ internal sealed class AdmmSolver
             iteration++;
 
             // (y, δ) step: symmetric Gauss-Seidel sweep δ, y, δ on ‖y - (t - ut)‖² + ‖B y + A δ - (s - us)‖² + ω²‖δ - (d - ud/ω)‖².
-            DeltaStep(omega2);
+            // The first δ step reuses B y from the last δ step of the previous iteration (y has not changed since).
+            DeltaStep(omega2, recomputeBy: iteration == 1);
             YStep();
-            DeltaStep(omega2);
+            DeltaStep(omega2, recomputeBy: true);
+
+            // An exponential average of the iterates: a third candidate for the best feasible point.
+            for (var i = 0; i < _size; i++)
+            {
+                _averageY[i] = (AverageDecay * _averageY[i]) + ((1 - AverageDecay) * _y[i]);
+                _averageDelta[i] = (AverageDecay * _averageDelta[i]) + ((1 - AverageDecay) * Math.Clamp(_delta[i], -zeta, zeta));
+            }
 
             // ks = B y + A δ; _by already holds B y from the last δ step.
             _delta.CopyTo(_ks, 0);
@@ -159,7 +215,7 @@ internal sealed class AdmmSolver
                 var at = ht + _ut[i];
                 var newT = i == 0 ? at : SoftThreshold(at, threshold);
                 var bs = hs + _us[i] - _q[i];
-                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold));
+                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold / _orWeights[i]));
                 var newD = Math.Clamp(hd + (_ud[i] / _omega), -zeta, zeta);
 
                 _ut[i] += ht - newT;
@@ -172,23 +228,22 @@ internal sealed class AdmmSolver
                 var rt = _y[i] - newT;
                 var rs = ks - newS;
                 var rd = _delta[i] - newD;
-                primal += (rt * rt) + (rs * rs) + (omega2 * rd * rd);
+                primal += (rt * rt) + (_orWeights[i] * rs * rs) + (omega2 * rd * rd);
                 var ct = newT - oldT;
                 var cs = newS - oldS;
                 var cd = newD - oldD;
-                dualChange += (ct * ct) + (cs * cs) + (omega2 * cd * cd);
+                dualChange += (ct * ct) + (_orWeights[i] * cs * cs) + (omega2 * cd * cd);
             }
 
             if (iteration % CheckEvery == 0 || iteration == maxIterations)
             {
-                var upper = Objective(_t, _d);
-                if (upper < bestUpper)
+                // Feasible candidates: the y iterate and the averaged iterate, each with a δ inside the box.
+                bestUpper = Consider(_y, _d, bestUpper);
+                bestUpper = Consider(_averageY, _averageDelta, bestUpper);
+                if ((iteration / CheckEvery) % PolishEvery == 0 && Polish(zeta))
                 {
-                    bestUpper = upper;
-                    _t.CopyTo(_bestY, 0);
-                    _d.CopyTo(_bestDelta, 0);
+                    bestUpper = Consider(_polishY, _polishDelta, bestUpper);
                 }
-
                 bestLower = Math.Max(bestLower, LowerBound(rho, zeta));
                 if (bestUpper - bestLower <= relativeGap * bestUpper)
                 {
@@ -213,6 +268,11 @@ internal sealed class AdmmSolver
             }
         }
 
+        if (Polish(zeta))
+        {
+            bestUpper = Consider(_polishY, _polishDelta, bestUpper);
+        }
+
         for (var i = 0; i < _size; i++)
         {
             and[i] = _bestY[i] * scale;
@@ -223,17 +283,34 @@ internal sealed class AdmmSolver
         return (bestUpper * scale, Math.Max(0, bestLower) * scale, iteration);
     }
 
+    private double Consider(double[] y, double[] delta, double bestUpper)
+    {
+        var upper = Objective(y, delta);
+        if (upper < bestUpper)
+        {
+            y.CopyTo(_bestY, 0);
+            delta.CopyTo(_bestDelta, 0);
+            return upper;
+        }
+
+        return bestUpper;
+    }
+
     private static double SoftThreshold(double x, double threshold) =>
         x > threshold ? x - threshold : x < -threshold ? x + threshold : 0;
 
-    private void DeltaStep(double omega2)
+    private void DeltaStep(double omega2, bool recomputeBy)
     {
-        // δ = (AᵀA + ω²)^{-1} (Aᵀ(s - us - B y) + ω² (d - ud/ω)).
-        _y.CopyTo(_by, 0);
-        ApplyB(_by);
+        // δ = (AᵀA + ω²/κ²)^{-1} (Aᵀ(s - us - B y) + ω²/κ² (d - ud/ω)).
+        if (recomputeBy)
+        {
+            _y.CopyTo(_by, 0);
+            ApplyB(_by);
+        }
+
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = _s[i] - _us[i] - _by[i];
+            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _by[i]);
         }
 
         ApplyA(_work);
@@ -253,7 +330,7 @@ internal sealed class AdmmSolver
         ApplyA(_work);
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = _s[i] - _us[i] - _work[i];
+            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _work[i]);
         }
 
         ApplyBTranspose(_work);
@@ -286,7 +363,7 @@ internal sealed class AdmmSolver
         // λ = ρ us with λ_∅ = 0, rescaled so that |λ| ≤ 1 and |(Bᵀλ)_{S≠∅}| ≤ 1.
         for (var i = 0; i < _size; i++)
         {
-            _work[i] = rho * _us[i];
+            _work[i] = rho * _orWeights[i] * _us[i];
         }
 
         _work[0] = 0;

@@ -72,6 +72,12 @@ public static class InteractionAnalyzer
 
                 GammaFromAnd(values, and, delta, gamma, uAnd, n);
                 InteractionTransforms.Decompose(values, gamma, delta, and, or, n);
+
+                // What the re-decomposition leaves in the folded entries is float64 round-off only.
+                for (var i = 0; i < n; i++)
+                {
+                    or[1 << i] = 0;
+                }
             }
 
             var objective = 0.0;
@@ -223,28 +229,11 @@ public static class InteractionAnalyzer
             {
                 if (!double.IsFinite(values[mask]))
                 {
-                    throw new ArgumentException($"Sample {index}, mask {mask} ({DescribeMask(mask)}): the output is {values[mask]}; every output must be finite.", nameof(outputs));
+                    throw new ArgumentException($"Sample {index}, mask {mask} ({SubsetTransforms.Describe(mask)}): the output is {values[mask]}; every output must be finite.", nameof(outputs));
                 }
             }
         }
 
         return n;
-    }
-
-    /// <summary>Formats a mask as the set of its variables, for example {0, 3}.</summary>
-    /// <param name="mask">The subset bitmask.</param>
-    /// <returns>The set in braces.</returns>
-    internal static string DescribeMask(int mask)
-    {
-        var members = new List<int>();
-        for (var i = 0; i < 31; i++)
-        {
-            if ((mask & (1 << i)) != 0)
-            {
-                members.Add(i);
-            }
-        }
-
-        return "{" + string.Join(", ", members) + "}";
     }
 }

@@ -13,7 +13,7 @@ internal static class InteractionDefaults
     public const int MaxVariables = 20;
 
     /// <summary>The relative duality gap at which the exact solver stops.</summary>
-    public const double RelativeGap = 1e-3;
+    public const double RelativeGap = 4e-3;
 
     /// <summary>The iteration cap of the exact solver.</summary>
     public const int MaxIterations = 20_000;

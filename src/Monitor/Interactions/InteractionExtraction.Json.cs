@@ -103,7 +103,7 @@ public sealed partial class InteractionExtraction
             throw new InvalidDataException($"Not an interaction extraction file: the 'format' field must be \"{FormatName}\".");
         }
 
-        if (!root.TryGetProperty("version", out var version) || !version.TryGetInt32(out var v))
+        if (!root.TryGetProperty("version", out var version) || version.ValueKind != JsonValueKind.Number || !version.TryGetInt32(out var v))
         {
             throw new InvalidDataException("Not a valid interaction extraction file: the 'version' field is missing or not an integer.");
         }

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.InteropServices;
 
 namespace Spindle.Monitor.Interactions;
 
@@ -40,6 +41,23 @@ public static class SubsetTransforms
     /// <returns>The number of variables in the subset.</returns>
     public static int Order(int mask) => BitOperations.PopCount((uint)mask);
 
+    /// <summary>Formats the subset with bitmask <paramref name="mask"/> as its variables in braces, for example {0, 3}.</summary>
+    /// <param name="mask">The subset bitmask.</param>
+    /// <returns>The variable indices in increasing order, in braces.</returns>
+    public static string Describe(int mask)
+    {
+        var members = new List<int>();
+        for (var i = 0; i < 32; i++)
+        {
+            if ((mask & (1 << i)) != 0)
+            {
+                members.Add(i);
+            }
+        }
+
+        return "{" + string.Join(", ", members) + "}";
+    }
+
     /// <summary>
     /// Applies the n-fold Kronecker power of the 2x2 matrix [[a, b], [c, d]] to <paramref name="values"/> in place.
     /// </summary>
@@ -52,24 +70,8 @@ public static class SubsetTransforms
     /// For each variable i and each pair of masks (T, T ∪ {i}) with i ∉ T the pair (x0, x1) becomes
     /// (a x0 + b x1, c x0 + d x1). Bit 0 is the innermost Kronecker factor.
     /// </remarks>
-    public static void ApplyKronecker(Span<double> values, double a, double b, double c, double d)
-    {
-        var n = VariableCount(values.Length);
-        for (var i = 0; i < n; i++)
-        {
-            var bit = 1 << i;
-            for (var block = 0; block < values.Length; block += bit << 1)
-            {
-                for (var t = block; t < block + bit; t++)
-                {
-                    var x0 = values[t];
-                    var x1 = values[t | bit];
-                    values[t] = (a * x0) + (b * x1);
-                    values[t | bit] = (c * x0) + (d * x1);
-                }
-            }
-        }
-    }
+    public static void ApplyKronecker(Span<double> values, double a, double b, double c, double d) =>
+        ApplyKronecker(values, VariableCount(values.Length), a, b, c, d);
 
     /// <summary>
     /// Applies the n-fold Kronecker power of [[a, b], [c, d]] in place to each of the consecutive blocks of
@@ -85,19 +87,36 @@ public static class SubsetTransforms
     public static void ApplyKronecker(Span<double> values, int variableCount, double a, double b, double c, double d)
     {
         CheckBatch(values.Length, variableCount);
+        var width = Vector<double>.Count;
         for (var i = 0; i < variableCount; i++)
         {
             var bit = 1 << i;
+            var vectorized = Vector.IsHardwareAccelerated && bit >= width;
             for (var block = 0; block < values.Length; block += bit << 1)
             {
                 var lo = values.Slice(block, bit);
                 var hi = values.Slice(block + bit, bit);
-                for (var t = 0; t < lo.Length; t++)
+                if (vectorized)
                 {
-                    var x0 = lo[t];
-                    var x1 = hi[t];
-                    lo[t] = (a * x0) + (b * x1);
-                    hi[t] = (c * x0) + (d * x1);
+                    var vlo = MemoryMarshal.Cast<double, Vector<double>>(lo);
+                    var vhi = MemoryMarshal.Cast<double, Vector<double>>(hi);
+                    for (var t = 0; t < vlo.Length; t++)
+                    {
+                        var x0 = vlo[t];
+                        var x1 = vhi[t];
+                        vlo[t] = (a * x0) + (b * x1);
+                        vhi[t] = (c * x0) + (d * x1);
+                    }
+                }
+                else
+                {
+                    for (var t = 0; t < lo.Length; t++)
+                    {
+                        var x0 = lo[t];
+                        var x1 = hi[t];
+                        lo[t] = (a * x0) + (b * x1);
+                        hi[t] = (c * x0) + (d * x1);
+                    }
                 }
             }
         }

@@ -22,6 +22,7 @@ public sealed partial class MaskedOutputEvaluator
         private readonly double[][] _results;
         private readonly List<Segment> _pending = [];
         private long _pendingBytes;
+        private int _pendingRows;
         private long _completedRows;
         private int _completedSamples;
         private MaskedSample? _current;
@@ -97,15 +98,17 @@ public sealed partial class MaskedOutputEvaluator
                 long mask = 0;
                 while (mask < _masksPerSample)
                 {
-                    if (_pending.Count > 0 && (!Fits(prepared) || _pendingBytes + rowBytes > _owner.MaxChunkBytes))
+                    if (_pending.Count > 0
+                        && (!Fits(prepared) || _pendingBytes + rowBytes > _owner.MaxChunkBytes || _pendingRows == _owner.MaxChunkRows))
                     {
                         Flush();
                     }
 
-                    long room = Math.Max(1, (_owner.MaxChunkBytes - _pendingBytes) / rowBytes);
-                    int take = (int)Math.Min(_masksPerSample - mask, Math.Min(room, int.MaxValue));
+                    long room = Math.Min(Math.Max(1, (_owner.MaxChunkBytes - _pendingBytes) / rowBytes), _owner.MaxChunkRows - _pendingRows);
+                    int take = (int)Math.Min(_masksPerSample - mask, room);
                     _pending.Add(new Segment(prepared, s, mask, take, mask + take == _masksPerSample));
                     _pendingBytes += take * rowBytes;
+                    _pendingRows += take;
                     mask += take;
                 }
 
@@ -142,7 +145,7 @@ public sealed partial class MaskedOutputEvaluator
             }
 
             _cancellationToken.ThrowIfCancellationRequested();
-            int rows = _pending.Sum(p => p.Count);
+            int rows = _pendingRows;
             using (var chunkScope = torch.NewDisposeScope())
             {
                 var device = _pending[0].Prepared.Device;
@@ -199,6 +202,7 @@ public sealed partial class MaskedOutputEvaluator
             _completedRows += rows;
             _pending.Clear();
             _pendingBytes = 0;
+            _pendingRows = 0;
             _progress?.Report(new MaskingProgress(_completedRows, TotalRows, _completedSamples, _samples.Count));
         }
 

@@ -13,7 +13,8 @@ namespace Spindle.Monitor.Masking;
 /// The model runs under <c>torch.no_grad()</c> in evaluation mode; each module's previous mode is restored afterwards,
 /// also when an exception is thrown. Samples and labels move to the device of the model's first parameter (CPU for a
 /// model without parameters). The masked rows of all samples form one stream, cut into chunks of at most
-/// <see cref="MaskingOptions.MaxChunkBytes"/> bytes of masked input; a chunk may span a sample boundary. Each chunk
+/// <see cref="MaskingOptions.MaxChunkBytes"/> bytes of masked input and <see cref="MaskingOptions.MaxChunkRows"/>
+/// rows; a chunk may span a sample boundary. Each chunk
 /// runs in its own dispose scope, so no tensor outlives it.
 /// </para>
 /// <para>
@@ -34,6 +35,7 @@ public sealed partial class MaskedOutputEvaluator
         options ??= new MaskingOptions();
         options.Validate();
         MaxChunkBytes = options.MaxChunkBytes;
+        MaxChunkRows = options.MaxChunkRows;
         MaxVariableCount = options.MaxVariableCount;
         _outputFunction = options.OutputFunction ?? OutputFunctions.LogOdds;
         _isLogOdds = options.OutputFunction is null || options.OutputFunction == OutputFunctions.LogOdds;
@@ -41,6 +43,9 @@ public sealed partial class MaskedOutputEvaluator
 
     /// <summary>Gets the largest number of bytes of masked input per forward pass.</summary>
     public long MaxChunkBytes { get; }
+
+    /// <summary>Gets the largest number of masked rows per forward pass.</summary>
+    public int MaxChunkRows { get; }
 
     /// <summary>Gets the largest number of input variables accepted.</summary>
     public int MaxVariableCount { get; }

@@ -6,6 +6,9 @@ internal static class MaskingDefaults
     /// <summary>Bytes of masked input per forward chunk (measured with <c>spindle bench masking</c>, see docs/benchmarks.md).</summary>
     public const long MaxChunkBytes = 4L * 1024 * 1024;
 
+    /// <summary>Rows per forward chunk when only the byte bound applies.</summary>
+    public const int MaxChunkRows = int.MaxValue;
+
     /// <summary>The largest number of input variables accepted unless raised: 2^16 masked passes per sample.</summary>
     public const int MaxVariableCount = 16;
 

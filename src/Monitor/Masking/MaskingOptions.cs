@@ -16,6 +16,15 @@ public sealed class MaskingOptions
     [Range(1, long.MaxValue)]
     public long MaxChunkBytes { get; set; } = MaskingDefaults.MaxChunkBytes;
 
+    /// <summary>Gets or sets the largest number of masked rows that one forward pass receives.</summary>
+    /// <remarks>
+    /// A second bound beside <see cref="MaxChunkBytes"/>, for models whose activations dwarf their input (a
+    /// transformer over token ids): a chunk ends at whichever bound it reaches first.
+    /// </remarks>
+    /// <value>The default value is <see cref="int.MaxValue"/> (no bound beyond the bytes).</value>
+    [Range(1, int.MaxValue)]
+    public int MaxChunkRows { get; set; } = MaskingDefaults.MaxChunkRows;
+
     /// <summary>Gets or sets the largest number n of input variables accepted (each sample costs 2^n forward rows).</summary>
     /// <value>The default value is 16; at most 24.</value>
     [Range(1, MaskingDefaults.VariableCountHardLimit)]
@@ -33,6 +42,12 @@ public sealed class MaskingOptions
         {
             throw new ArgumentOutOfRangeException(
                 nameof(MaxChunkBytes), MaxChunkBytes, "MaskingOptions.MaxChunkBytes must be at least 1 byte.");
+        }
+
+        if (MaxChunkRows < 1)
+        {
+            throw new ArgumentOutOfRangeException(
+                nameof(MaxChunkRows), MaxChunkRows, "MaskingOptions.MaxChunkRows must be at least 1 row.");
         }
 
         if (MaxVariableCount < 1 || MaxVariableCount > MaskingDefaults.VariableCountHardLimit)

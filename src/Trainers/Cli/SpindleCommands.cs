@@ -12,5 +12,13 @@ internal static class SpindleCommands
         yield return DemoCommand.Create();
         yield return TrainCommand.Create();
         yield return DataCommand.Create();
+        yield return ExtractCommand.Create();
+        yield return DecomposeCommand.Create();
+        yield return new Command("bench", "Measure Spindle's components on this machine.")
+        {
+            BenchMaskingCommand.Create(),
+            BenchSolverCommand.Create(),
+            BenchFitCommand.Create(),
+        };
     }
 }

@@ -67,13 +67,16 @@ public class MaskedOutputEvaluatorTests
         }
     }
 
-    [Test]
-    public void Evaluate_FiveRowChunks_ReportsEveryChunkUpToTheTotal()
+    // Five rows per chunk, by the byte bound or by the row bound.
+    [TestCase(5 * ImageRowBytes, int.MaxValue)]
+    [TestCase(long.MaxValue, 5)]
+    [TestCase(7 * ImageRowBytes, 5)]
+    public void Evaluate_FiveRowChunks_ReportsEveryChunkUpToTheTotal(long maxChunkBytes, int maxChunkRows)
     {
         using var scope = torch.NewDisposeScope();
         using var model = new SplitCnn();
         var progress = new RecordingProgress();
-        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = 5 * ImageRowBytes });
+        var evaluator = new MaskedOutputEvaluator(new MaskingOptions { MaxChunkBytes = maxChunkBytes, MaxChunkRows = maxChunkRows });
 
         evaluator.Evaluate(model, new InputPatchVariables(new PatchGrid(4, 4), PatchSelection.Fixed(Cells)), Images(3), Labels, progress);
 
@@ -265,13 +268,14 @@ public class MaskedOutputEvaluatorTests
         Assert.That(new MaskedOutputEvaluator().Evaluate(model, new TabularVariables(new double[2]), Array.Empty<Tensor>(), []), Is.Empty);
     }
 
-    [TestCase(0L, 16)]
-    [TestCase(-5L, 16)]
-    [TestCase(1024L, 0)]
-    [TestCase(1024L, 25)]
-    public void Constructor_OptionOutOfRange_Throws(long maxChunkBytes, int maxVariableCount)
+    [TestCase(0L, 1, 16)]
+    [TestCase(-5L, 1, 16)]
+    [TestCase(1024L, 0, 16)]
+    [TestCase(1024L, 1, 0)]
+    [TestCase(1024L, 1, 25)]
+    public void Constructor_OptionOutOfRange_Throws(long maxChunkBytes, int maxChunkRows, int maxVariableCount)
     {
-        var options = new MaskingOptions { MaxChunkBytes = maxChunkBytes, MaxVariableCount = maxVariableCount };
+        var options = new MaskingOptions { MaxChunkBytes = maxChunkBytes, MaxChunkRows = maxChunkRows, MaxVariableCount = maxVariableCount };
 
         Assert.Throws<ArgumentOutOfRangeException>(() => new MaskedOutputEvaluator(options));
     }
@@ -284,6 +288,7 @@ public class MaskedOutputEvaluatorTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(evaluator.MaxChunkBytes, Is.EqualTo(MaskingDefaults.MaxChunkBytes));
+            Assert.That(evaluator.MaxChunkRows, Is.EqualTo(MaskingDefaults.MaxChunkRows));
             Assert.That(evaluator.MaxVariableCount, Is.EqualTo(MaskingDefaults.MaxVariableCount));
         }
     }

@@ -1,0 +1,160 @@
+using System.Text.Json.Nodes;
+using Spindle.Monitor.Interactions;
+
+namespace Spindle.Monitor.Tests.Interactions;
+
+public class InteractionExtractionJsonTests
+{
+    private static InteractionExtraction Extract()
+    {
+        var rng = new Random(5);
+        var outputs = new[] { InteractionTestData.RandomOutputs(4, rng), InteractionTestData.RandomOutputs(4, rng) };
+
+        // Irrational-looking doubles everywhere: a lossy format would change their last bits.
+        outputs[0][3] = Math.PI * 1e-17;
+        outputs[1][5] = -1.0 / 3.0;
+        return InteractionAnalyzer.Analyze(outputs);
+    }
+
+    [Test]
+    public void FromJson_OutputOfToJson_EqualsOriginalBitForBit()
+    {
+        var original = Extract();
+        var json = original.ToJson();
+
+        var loaded = InteractionExtraction.FromJson(json);
+
+        using (Assert.EnterMultipleScope())
+        {
+            AssertSame(loaded, original);
+            Assert.That(loaded.ToJson(), Is.EqualTo(json));
+        }
+    }
+
+    [Test]
+    public void Load_FileWrittenBySave_EqualsOriginalAndLeavesNoTemporaryFile()
+    {
+        var directory = Directory.CreateTempSubdirectory("spindle-json-");
+        try
+        {
+            var path = Path.Combine(directory.FullName, "extraction.json");
+            var original = Extract();
+
+            original.Save(path);
+            var loaded = InteractionExtraction.Load(path);
+
+            using (Assert.EnterMultipleScope())
+            {
+                AssertSame(loaded, original);
+                Assert.That(directory.GetFiles().Select(f => f.Name).Single(), Is.EqualTo("extraction.json"));
+            }
+        }
+        finally
+        {
+            directory.Delete(recursive: true);
+        }
+    }
+
+    [Test]
+    public void ToJson_Always_StartsWithFormatAndVersion()
+    {
+        var root = JsonNode.Parse(Extract().ToJson())!.AsObject();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(root.First().Key, Is.EqualTo("format"));
+            Assert.That((string?)root["format"], Is.EqualTo(InteractionExtraction.FormatName));
+            Assert.That((int?)root["version"], Is.EqualTo(InteractionExtraction.CurrentVersion));
+            Assert.That((string?)root["solver"], Is.EqualTo("exact"));
+        }
+    }
+
+    private static IEnumerable<TestCaseData> BadFiles()
+    {
+        yield return new TestCaseData("version", (JsonNode?)2, "Unsupported interaction extraction version 2").SetName("FromJson_UnknownVersion_Throws");
+        yield return new TestCaseData("version", (JsonNode?)"one", "'version' field is missing or not an integer").SetName("FromJson_VersionNotInteger_Throws");
+        yield return new TestCaseData("format", (JsonNode?)"other", "the 'format' field must be").SetName("FromJson_WrongFormat_Throws");
+        yield return new TestCaseData("variableCount", (JsonNode?)5, "'meanPositiveByOrder' has 5 entries, expected 6").SetName("FromJson_LengthsDisagreeWithVariableCount_Throws");
+        yield return new TestCaseData("tau", (JsonNode?)"big", "Not a valid interaction extraction file").SetName("FromJson_WrongFieldType_Throws");
+        yield return new TestCaseData("samples", null, "Not a valid interaction extraction file").SetName("FromJson_MissingSamples_Throws");
+    }
+
+    [TestCaseSource(nameof(BadFiles))]
+    public void FromJson_CorruptField_ThrowsClearError(string field, JsonNode? value, string message)
+    {
+        var root = JsonNode.Parse(Extract().ToJson())!.AsObject();
+        if (value is null)
+        {
+            root.Remove(field);
+        }
+        else
+        {
+            root[field] = value;
+        }
+
+        Assert.That(() => InteractionExtraction.FromJson(root.ToJsonString()), Throws.TypeOf<InvalidDataException>().With.Message.Contains(message));
+    }
+
+    [Test]
+    public void FromJson_TruncatedText_ThrowsInvalidData()
+    {
+        var json = Extract().ToJson();
+        Assert.That(() => InteractionExtraction.FromJson(json[..(json.Length / 2)]), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith("Not a valid interaction extraction file"));
+    }
+
+    [Test]
+    public void FromJson_SalientMaskOutOfRange_Throws()
+    {
+        var root = JsonNode.Parse(Extract().ToJson())!.AsObject();
+        root["samples"]![0]!["salientAnd"] = new JsonArray(0);
+        Assert.That(() => InteractionExtraction.FromJson(root.ToJsonString()), Throws.TypeOf<InvalidDataException>().With.Message.Contains("samples[0].salientAnd' holds mask 0"));
+    }
+
+    [Test]
+    public void Load_CorruptFile_NamesThePath()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllText(path, "{\"format\":\"spindle.interactions\",\"version\":7}");
+            Assert.That(() => InteractionExtraction.Load(path), Throws.TypeOf<InvalidDataException>().With.Message.StartsWith(path).And.Message.Contains("version 7"));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static void AssertSame(InteractionExtraction actual, InteractionExtraction expected)
+    {
+        // Exact equality throughout: the format must round-trip every double bit for bit.
+        Assert.That(actual.VariableCount, Is.EqualTo(expected.VariableCount));
+        Assert.That(actual.Solver, Is.EqualTo(expected.Solver));
+        Assert.That(actual.NoiseThreshold, Is.EqualTo(expected.NoiseThreshold));
+        Assert.That(actual.FirstOrderOrFolded, Is.EqualTo(expected.FirstOrderOrFolded));
+        Assert.That(actual.Tau, Is.EqualTo(expected.Tau));
+        Assert.That(actual.Normalization, Is.EqualTo(expected.Normalization));
+        Assert.That(actual.MeanPositiveByOrder, Is.EqualTo(expected.MeanPositiveByOrder).AsCollection);
+        Assert.That(actual.MeanNegativeByOrder, Is.EqualTo(expected.MeanNegativeByOrder).AsCollection);
+        Assert.That(actual.NormalizedPositiveByOrder, Is.EqualTo(expected.NormalizedPositiveByOrder).AsCollection);
+        Assert.That(actual.NormalizedNegativeByOrder, Is.EqualTo(expected.NormalizedNegativeByOrder).AsCollection);
+        Assert.That(actual.Samples, Has.Count.EqualTo(expected.Samples.Count));
+        for (var i = 0; i < expected.Samples.Count; i++)
+        {
+            var a = actual.Samples[i];
+            var e = expected.Samples[i];
+            Assert.That(a.Values, Is.EqualTo(e.Values).AsCollection);
+            Assert.That(a.And, Is.EqualTo(e.And).AsCollection);
+            Assert.That(a.Or, Is.EqualTo(e.Or).AsCollection);
+            Assert.That(a.Gamma, Is.EqualTo(e.Gamma).AsCollection);
+            Assert.That(a.Delta, Is.EqualTo(e.Delta).AsCollection);
+            Assert.That(a.NoiseBound, Is.EqualTo(e.NoiseBound));
+            Assert.That(a.Objective, Is.EqualTo(e.Objective));
+            Assert.That(a.LowerBound, Is.EqualTo(e.LowerBound));
+            Assert.That(a.Iterations, Is.EqualTo(e.Iterations));
+            Assert.That(a.SalientAnd, Is.EqualTo(e.SalientAnd).AsCollection);
+            Assert.That(a.SalientOr, Is.EqualTo(e.SalientOr).AsCollection);
+            Assert.That(a.PositiveByOrder, Is.EqualTo(e.PositiveByOrder).AsCollection);
+            Assert.That(a.NegativeByOrder, Is.EqualTo(e.NegativeByOrder).AsCollection);
+        }
+    }
+}
