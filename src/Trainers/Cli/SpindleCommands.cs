@@ -19,6 +19,7 @@ internal static class SpindleCommands
             BenchMaskingCommand.Create(),
             BenchSolverCommand.Create(),
             BenchFitCommand.Create(),
+            BenchTrainCommand.Create(),
         };
     }
 }
