@@ -10,6 +10,7 @@ internal static class SpindleCommands
     public static IEnumerable<Command> All()
     {
         yield return DemoCommand.Create();
+        yield return TrainCommand.Create();
         yield return DataCommand.Create();
         yield return ExtractCommand.Create();
         yield return DecomposeCommand.Create();
@@ -18,6 +19,7 @@ internal static class SpindleCommands
             BenchMaskingCommand.Create(),
             BenchSolverCommand.Create(),
             BenchFitCommand.Create(),
+            BenchTrainCommand.Create(),
         };
     }
 }

@@ -1,0 +1,129 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace Spindle.Trainers.Training;
+
+/// <summary>
+/// Reads and writes training checkpoints: one binary file holding a header, the metadata as JSON,
+/// TorchSharp's CPU generator state, the model's state dict and the optimizer's state, written to a
+/// temporary file and moved over the target so that a crash never leaves a half-written checkpoint.
+/// </summary>
+public static class CheckpointFile
+{
+    /// <summary>The format version this code writes and reads.</summary>
+    public const int FormatVersion = 1;
+
+    private const string Magic = "spindle-checkpoint";
+
+    /// <summary>Gets the JSON options used for checkpoint metadata and run logs (NaN allowed, camelCase).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>Reads only the metadata of a checkpoint.</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <returns>The metadata.</returns>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of this format.</exception>
+    public static CheckpointMetadata ReadMetadata(string path)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        return ReadHeader(reader, path);
+    }
+
+    internal static void Write(string path, CheckpointMetadata metadata, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    {
+        var fullPath = Path.GetFullPath(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
+        var temp = $"{fullPath}.{Environment.ProcessId}.tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
+            using (var writer = new BinaryWriter(stream))
+            {
+                writer.Write(Magic);
+                writer.Write(FormatVersion);
+                writer.Write(JsonSerializer.Serialize(metadata, JsonOptions));
+                using (var rng = torch.random.get_rng_state())
+                {
+                    var bytes = rng.data<byte>().ToArray();
+                    writer.Write(bytes.Length);
+                    writer.Write(bytes);
+                }
+
+                model.save(writer);
+                optimizer.save_state_dict(writer);
+                writer.Flush();
+                stream.Flush(flushToDisk: true);
+            }
+
+            File.Move(temp, fullPath, overwrite: true);
+        }
+        catch
+        {
+            File.Delete(temp);
+            throw;
+        }
+    }
+
+    internal static CheckpointMetadata Read(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    {
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        var metadata = ReadHeader(reader, path);
+        var modelType = model.GetType().FullName ?? model.GetType().Name;
+        if (metadata.ModelType != modelType)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint holds a {metadata.ModelType}, not a {modelType}.");
+        }
+
+        var rngLength = reader.ReadInt32();
+        var rngBytes = reader.ReadBytes(rngLength);
+        if (rngBytes.Length != rngLength)
+        {
+            throw new InvalidDataException($"{path}: truncated generator state ({rngBytes.Length} of {rngLength} bytes).");
+        }
+
+        model.load(reader, strict: true);
+        optimizer.load_state_dict(reader);
+        using (var rng = torch.tensor(rngBytes, ScalarType.Byte))
+        {
+            torch.random.set_rng_state(rng);
+        }
+
+        return metadata;
+    }
+
+    private static CheckpointMetadata ReadHeader(BinaryReader reader, string path)
+    {
+        string magic;
+        try
+        {
+            magic = reader.ReadString();
+        }
+        catch (Exception e) when (e is EndOfStreamException or IOException)
+        {
+            throw new InvalidDataException($"{path}: not a Spindle checkpoint (unreadable header).", e);
+        }
+
+        if (magic != Magic)
+        {
+            throw new InvalidDataException($"{path}: not a Spindle checkpoint (header '{magic}').");
+        }
+
+        var version = reader.ReadInt32();
+        if (version != FormatVersion)
+        {
+            throw new InvalidDataException($"{path}: checkpoint format {version}; this version reads format {FormatVersion}.");
+        }
+
+        return JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadString(), JsonOptions)
+            ?? throw new InvalidDataException($"{path}: empty checkpoint metadata.");
+    }
+}

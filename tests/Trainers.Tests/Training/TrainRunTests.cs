@@ -1,0 +1,59 @@
+using Spindle.Trainers.Cli;
+using Spindle.Trainers.Data;
+using Spindle.Trainers.Training;
+
+namespace Spindle.Trainers.Tests.Training;
+
+public class TrainRunTests
+{
+    private static readonly int[] TwoEpochs = [1, 2];
+    private static readonly int[] ThreeEpochs = [1, 2, 3];
+
+    [Test]
+    public void Execute_ThenResume_KeepsConfigMetricsAndCheckpointInTheRunFolder()
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        var settings = new TrainSettings { Model = "mlp", Epochs = 2, Subset = 200, BatchSize = 50, Seed = 3, LabelNoise = 0.05 };
+
+        var first = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+        var afterFirst = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));
+        var second = TrainCommand.Execute("train", TrainSettings.Load(runFolder) with { Epochs = 3 }, runFolder, resume: true, [], CancellationToken.None);
+        var afterSecond = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(first, Is.Zero);
+
+            // 5% of the 200-sample subset: exactly 10 labels flipped, recorded beside the metrics.
+            Assert.That(LabelNoiseRecord.Load(Path.Combine(runFolder, TrainingRunner.NoiseFile)).Count, Is.EqualTo(10));
+            Assert.That(second, Is.Zero);
+            Assert.That(afterFirst.Select(m => m.Epoch), Is.EqualTo(TwoEpochs).AsCollection);
+            Assert.That(afterSecond.Select(m => m.Epoch), Is.EqualTo(ThreeEpochs).AsCollection);
+            Assert.That(afterSecond.Take(2).Select(m => m.Test!.Loss), Is.EqualTo(afterFirst.Select(m => m.Test!.Loss)).AsCollection);
+            Assert.That(TrainSettings.Load(runFolder), Is.EqualTo(settings with { Epochs = 3 }));
+            Assert.That(CheckpointFile.ReadMetadata(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)).Epoch, Is.EqualTo(3));
+        }
+    }
+
+    [TestCase("--epochs", 0)]
+    [TestCase("--label-noise", 1.5)]
+    [TestCase("--batch-size", -1)]
+    public void Execute_BadSetting_ReturnsOneAndWritesNothing(string option, double value)
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        var settings = option switch
+        {
+            "--epochs" => new TrainSettings { Epochs = (int)value },
+            "--label-noise" => new TrainSettings { LabelNoise = value },
+            _ => new TrainSettings { BatchSize = (int)value },
+        };
+
+        var code = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(Directory.Exists(runFolder), Is.False);
+        }
+    }
+}
