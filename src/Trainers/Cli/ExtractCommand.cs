@@ -18,11 +18,18 @@ internal static class ExtractCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var outputs = new Option<FileInfo>("--outputs")
+        var outputs = new Option<FileInfo?>("--outputs")
         {
             Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present.",
-            Required = true,
         };
+        var run = new Option<DirectoryInfo?>("--run") { Description = "A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "With --run: the checkpoint to load (default: the run's last.ckpt)." };
+        var split = new Option<string>("--split") { Description = "With --run: take the samples from the 'test' or 'train' split (indices before any subset or label noise).", DefaultValueFactory = _ => "test" };
+        var sampleIndices = new Option<int[]>("--samples") { Description = "With --run: sample indices, e.g. --samples 0 1 2.", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
+        var variables = new Option<int>("--variables") { Description = "With --run: the number n of input variables (patches or token positions).", DefaultValueFactory = _ => 10 };
+        var placement = new Option<string>("--on") { Description = "With --run: 'input' patches, or 'feature-map' patches of the model's named intermediate feature map.", DefaultValueFactory = _ => "input" };
+        var grid = new Option<int>("--grid") { Description = "With --run: patches form a GRID x GRID grid; n of them are drawn from its central region.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "With --run: the seed of the random choice of patches or token positions.", DefaultValueFactory = _ => 0 };
         var solver = new Option<string>("--solver") { Description = "exact (ADMM with a certified duality gap) or reference (the published SGD procedure).", DefaultValueFactory = _ => "exact" };
         var qthres = new Option<double>("--qthres") { Description = "Noise bound factor: |δ_T| ≤ qthres·|v(N) - v(∅)|.", DefaultValueFactory = _ => 0.02 };
         var tau = new Option<double?>("--tau") { Description = "Salience threshold τ (default 0.02·mean |v(N) - v(∅)| over the samples)." };
@@ -32,7 +39,7 @@ internal static class ExtractCommand
         var iterations = new Option<int?>("--iterations") { Description = "Iteration cap (exact) or iteration count (reference)." };
         var command = new Command("extract", "Extract AND-OR interactions from the 2^n masked outputs of one or more samples.")
         {
-            outputs, solver, qthres, tau, top, json, output, iterations,
+            outputs, run, checkpoint, split, sampleIndices, variables, placement, grid, seed, solver, qthres, tau, top, json, output, iterations,
         };
         command.SetAction(parse =>
         {
@@ -50,10 +57,35 @@ internal static class ExtractCommand
                     options.ReferenceIterations = count;
                 }
 
-                var (samples, single) = ReadOutputs(parse.GetValue(outputs)!.FullName);
-                return Run(samples, single, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
+                var outputsFile = parse.GetValue(outputs);
+                var runFolder = parse.GetValue(run);
+                if ((outputsFile is null) == (runFolder is null))
+                {
+                    throw new ArgumentException("Give exactly one source: --outputs FILE (model-free) or --run DIR (a trained model).");
+                }
+
+                if (outputsFile is not null)
+                {
+                    var (samples, single) = ReadOutputs(outputsFile.FullName);
+                    return Run(samples, single, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
+                }
+
+                var request = new ModelExtractionRequest
+                {
+                    RunFolder = runFolder!.FullName,
+                    Checkpoint = parse.GetValue(checkpoint)?.FullName,
+                    Split = parse.GetValue(split)!,
+                    Samples = parse.GetValue(sampleIndices)!,
+                    Variables = parse.GetValue(variables),
+                    Placement = ParsePlacement(parse.GetValue(placement)),
+                    Grid = parse.GetValue(grid),
+                    Seed = parse.GetValue(seed),
+                };
+                var watch = Stopwatch.StartNew();
+                var extraction = ModelExtraction.Extract(request, options);
+                return Report(extraction, request.Samples.Count == 1, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, watch.Elapsed, Console.Out);
             }
-            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or JsonException or UnauthorizedAccessException)
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
             {
                 Console.Error.WriteLine($"spindle extract: {e.Message}");
                 return 1;
@@ -75,7 +107,20 @@ internal static class ExtractCommand
     {
         var watch = Stopwatch.StartNew();
         var extraction = InteractionAnalyzer.Analyze(samples, options);
-        var elapsed = watch.Elapsed;
+        return Report(extraction, single, top, json, outputPath, watch.Elapsed, writer);
+    }
+
+    /// <summary>Saves the extraction if asked and writes the report.</summary>
+    /// <param name="extraction">The extraction.</param>
+    /// <param name="single">Whether the JSON report has flat <c>and</c>/<c>or</c> arrays (one sample).</param>
+    /// <param name="top">Interactions listed per sample.</param>
+    /// <param name="json">Print JSON instead of tables.</param>
+    /// <param name="outputPath">Where to save the full extraction, or <see langword="null"/>.</param>
+    /// <param name="elapsed">The time the extraction took.</param>
+    /// <param name="writer">Where the report goes.</param>
+    /// <returns>The exit code.</returns>
+    public static int Report(InteractionExtraction extraction, bool single, int top, bool json, string? outputPath, TimeSpan elapsed, TextWriter writer)
+    {
         if (outputPath is not null)
         {
             extraction.Save(outputPath);
@@ -147,6 +192,13 @@ internal static class ExtractCommand
 
         return result;
     }
+
+    private static VariablePlacement ParsePlacement(string? name) => name?.ToLowerInvariant() switch
+    {
+        "input" => VariablePlacement.Input,
+        "feature-map" => VariablePlacement.FeatureMap,
+        _ => throw new ArgumentException($"--on must be 'input' or 'feature-map', got '{name}'."),
+    };
 
     private static InteractionSolver ParseSolver(string? name) => name?.ToLowerInvariant() switch
     {

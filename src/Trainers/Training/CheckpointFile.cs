@@ -77,19 +77,8 @@ public static class CheckpointFile
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         var metadata = ReadHeader(reader, path);
-        var modelType = model.GetType().FullName ?? model.GetType().Name;
-        if (metadata.ModelType != modelType)
-        {
-            throw new InvalidDataException($"{path}: the checkpoint holds a {metadata.ModelType}, not a {modelType}.");
-        }
-
-        var rngLength = reader.ReadInt32();
-        var rngBytes = reader.ReadBytes(rngLength);
-        if (rngBytes.Length != rngLength)
-        {
-            throw new InvalidDataException($"{path}: truncated generator state ({rngBytes.Length} of {rngLength} bytes).");
-        }
-
+        CheckModelType(metadata, model, path);
+        var rngBytes = ReadGeneratorState(reader, path);
         model.load(reader, strict: true);
         optimizer.load_state_dict(reader);
         using (var rng = torch.tensor(rngBytes, ScalarType.Byte))
@@ -98,6 +87,44 @@ public static class CheckpointFile
         }
 
         return metadata;
+    }
+
+    /// <summary>Loads only the model weights of a checkpoint (for analysis; the optimizer state and RNG are left alone).</summary>
+    /// <param name="path">The checkpoint file.</param>
+    /// <param name="model">A model of the checkpoint's type and shape; its weights are replaced.</param>
+    /// <returns>The metadata.</returns>
+    /// <exception cref="InvalidDataException">The file is not a checkpoint of this format or holds another model type.</exception>
+    public static CheckpointMetadata ReadModel(string path, nn.Module<Tensor, Tensor> model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var stream = File.OpenRead(path);
+        using var reader = new BinaryReader(stream);
+        var metadata = ReadHeader(reader, path);
+        CheckModelType(metadata, model, path);
+        ReadGeneratorState(reader, path);
+        model.load(reader, strict: true);
+        return metadata;
+    }
+
+    private static void CheckModelType(CheckpointMetadata metadata, nn.Module<Tensor, Tensor> model, string path)
+    {
+        var modelType = model.GetType().FullName ?? model.GetType().Name;
+        if (metadata.ModelType != modelType)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint holds a {metadata.ModelType}, not a {modelType}.");
+        }
+    }
+
+    private static byte[] ReadGeneratorState(BinaryReader reader, string path)
+    {
+        var length = reader.ReadInt32();
+        var bytes = reader.ReadBytes(length);
+        if (bytes.Length != length)
+        {
+            throw new InvalidDataException($"{path}: truncated generator state ({bytes.Length} of {length} bytes).");
+        }
+
+        return bytes;
     }
 
     private static CheckpointMetadata ReadHeader(BinaryReader reader, string path)
