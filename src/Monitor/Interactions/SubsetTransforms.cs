@@ -99,6 +99,13 @@ public static class SubsetTransforms
         for (var i = first; i < variableCount; i++)
         {
             var bit = 1 << i;
+            if (bit >= width && i + 1 < variableCount)
+            {
+                ApplyBitPairVector256(values, bit, a, b, c, d);
+                i++;
+                continue;
+            }
+
             if (bit >= width)
             {
                 ApplyBitVector256(values, bit, a, b, c, d);
@@ -139,6 +146,40 @@ public static class SubsetTransforms
                 var x1 = hi[t];
                 lo[t] = Vector256.FusedMultiplyAdd(vb, x1, va * x0);
                 hi[t] = Vector256.FusedMultiplyAdd(vd, x1, vc * x0);
+            }
+        }
+    }
+
+    /// <summary>Bits log2(<paramref name="bit"/>) and the next one in one pass over memory (two butterflies in registers).</summary>
+    private static void ApplyBitPairVector256(Span<double> values, int bit, double a, double b, double c, double d)
+    {
+        var va = Vector256.Create(a);
+        var vb = Vector256.Create(b);
+        var vc = Vector256.Create(c);
+        var vd = Vector256.Create(d);
+        var all = MemoryMarshal.Cast<double, Vector256<double>>(values);
+        var quarter = bit / Vector256<double>.Count;
+        for (var block = 0; block < all.Length; block += quarter << 2)
+        {
+            var x00 = all.Slice(block, quarter);
+            var x01 = all.Slice(block + quarter, quarter);
+            var x10 = all.Slice(block + (2 * quarter), quarter);
+            var x11 = all.Slice(block + (3 * quarter), quarter);
+            for (var t = 0; t < x00.Length; t++)
+            {
+                // Lower bit: (x00, x01) and (x10, x11); upper bit: (y00, y10) and (y01, y11).
+                var p00 = x00[t];
+                var p01 = x01[t];
+                var p10 = x10[t];
+                var p11 = x11[t];
+                var y00 = Vector256.FusedMultiplyAdd(vb, p01, va * p00);
+                var y01 = Vector256.FusedMultiplyAdd(vd, p01, vc * p00);
+                var y10 = Vector256.FusedMultiplyAdd(vb, p11, va * p10);
+                var y11 = Vector256.FusedMultiplyAdd(vd, p11, vc * p10);
+                x00[t] = Vector256.FusedMultiplyAdd(vb, y10, va * y00);
+                x10[t] = Vector256.FusedMultiplyAdd(vd, y10, vc * y00);
+                x01[t] = Vector256.FusedMultiplyAdd(vb, y11, va * y01);
+                x11[t] = Vector256.FusedMultiplyAdd(vd, y11, vc * y01);
             }
         }
     }
