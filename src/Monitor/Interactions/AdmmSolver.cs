@@ -197,9 +197,10 @@ internal sealed partial class AdmmSolver
 
             // (y, δ) step: symmetric Gauss-Seidel sweep δ, y, δ on ‖y - (t - ut)‖² + ‖B y + A δ - (s - us)‖² + ω²‖δ - (d - ud/ω)‖².
             // The first δ step reuses B y from the last δ step of the previous iteration (y has not changed since).
-            DeltaStep(omega2, recomputeBy: iteration == 1);
+            // The first δ enters the y step only as A δ, which its solve returns directly.
+            DeltaStep(omega2, recomputeBy: iteration == 1, returnADelta: true);
             YStep();
-            DeltaStep(omega2, recomputeBy: true);
+            DeltaStep(omega2, recomputeBy: true, returnADelta: false);
 
             // Running averages of the iterates (a candidate feasible point) and of λ (a candidate dual point).
             var averageDecay = 1 - (1 / Math.Max(MinAverageWindow, AverageWindowFraction * iteration));
@@ -285,9 +286,9 @@ internal sealed partial class AdmmSolver
     private static double SoftThreshold(double x, double threshold) =>
         x > threshold ? x - threshold : x < -threshold ? x + threshold : 0;
 
-    private void DeltaStep(double omega2, bool recomputeBy)
+    private void DeltaStep(double omega2, bool recomputeBy, bool returnADelta)
     {
-        // δ = (AᵀA + ω²/κ²)^{-1} (Aᵀ(s - us - B y) + ω²/κ² (d - ud/ω)).
+        // δ = (AᵀA + ω²/κ²)^{-1} (Aᵀ(s - us - B y) + ω²/κ² (d - ud/ω)); with returnADelta, _work receives A δ instead.
         if (recomputeBy)
         {
             _y.CopyTo(_by, 0);
@@ -305,15 +306,19 @@ internal sealed partial class AdmmSolver
             _work[i] += omega2 * (_d[i] - (_ud[i] / _omega));
         }
 
+        if (returnADelta)
+        {
+            _deltaSolve.SolveThenApply(_work, 0, 1, 1, -1);
+            return;
+        }
+
         _deltaSolve.Solve(_work);
         _work.CopyTo(_delta, 0);
     }
 
     private void YStep()
     {
-        // y = (I + BᵀB)^{-1} ((t - ut) + Bᵀ(s - us - A δ)).
-        _delta.CopyTo(_work, 0);
-        ApplyA(_work);
+        // y = (I + BᵀB)^{-1} ((t - ut) + Bᵀ(s - us - A δ)), with A δ in _work (from DeltaStep).
         for (var i = 0; i < _size; i++)
         {
             _work[i] = _orWeights[i] * (_s[i] - _us[i] - _work[i]);
