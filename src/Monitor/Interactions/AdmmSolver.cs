@@ -18,9 +18,9 @@ namespace Spindle.Monitor.Interactions;
 /// </para>
 /// <para>
 /// Stopping: any λ with λ_∅ = 0, |λ| ≤ 1 and |(Bᵀλ)_S| ≤ 1 for S ≠ ∅ gives the lower bound
-/// -λᵀq - ζ ‖Aᵀλ‖₁ on the optimum (weak duality). The scaled multiplier of the s split and its running
-/// average (smoother: the iterates oscillate about the dual optimum), each rescaled to feasibility, give such λ;
-/// the solver stops when the best feasible objective is within the requested relative gap of the best lower bound.
+/// -λᵀq - ζ ‖Aᵀλ‖₁ on the optimum (weak duality). The running average of the scaled multiplier of the s split,
+/// made feasible two ways (see LowerBound), gives such λ; the solver stops when the best feasible objective is
+/// within the requested relative gap of the best lower bound.
 /// </para>
 /// <para>
 /// Feasible candidates, checked every <see cref="CheckEvery"/> iterations: the y iterate and a running
@@ -247,7 +247,7 @@ internal sealed partial class AdmmSolver
                     bestUpper = Consider(_polishY, _polishDelta, bestUpper);
                 }
 
-                bestLower = Math.Max(bestLower, LowerBound(rho, zeta));
+                bestLower = Math.Max(bestLower, LowerBound(zeta));
                 if (bestUpper - bestLower <= relativeGap * bestUpper)
                 {
                     break;
@@ -349,21 +349,25 @@ internal sealed partial class AdmmSolver
         return total;
     }
 
-    private double LowerBound(double rho, double zeta)
+    private double LowerBound(double zeta)
     {
-        // λ = ρ W us with λ_∅ = 0, and the running average of λ (smoother: the iterates oscillate around the
-        // dual optimum), each rescaled to feasibility. Either is a valid dual point.
-        for (var i = 0; i < _size; i++)
-        {
-            _work[i] = rho * _orWeights[i] * _us[i];
-        }
-
-        _work[0] = 0;
-        var current = DualBound(zeta);
+        // Dual points from the running average λ̄ of λ = ρ W us (smoother than λ: the iterates oscillate about the
+        // dual optimum): λ̄ rescaled to feasibility, and λ' with Bᵀλ' = clip(Bᵀλ̄, -1, 1), that is λ' = Bᵀ clip(Bᵀλ̄)
+        // (B is its own inverse), rescaled for |λ'| ≤ 1. The prox of the s split keeps |λ̄| ≤ 1, so the second one
+        // repairs the AND side, where λ̄ violates the constraints until the iterates converge. Both are valid.
         _averageLambda.CopyTo(_work, 0);
         _work[0] = 0;
         var averaged = DualBound(zeta);
-        return Math.Max(current, averaged);
+        ApplyBTranspose(_work);
+        for (var i = 0; i < _size; i++)
+        {
+            _work[i] = Math.Clamp(_work[i], -1, 1);
+        }
+
+        _work[0] = 0;
+        ApplyBTranspose(_work);
+        _work[0] = 0;
+        return Math.Max(averaged, DualBound(zeta));
     }
 
     /// <summary>The weak-duality bound of λ = _work rescaled to feasibility (_work is left unchanged).</summary>
