@@ -55,6 +55,8 @@ internal sealed partial class AdmmSolver
     private readonly double[] _v;
     private readonly double[] _averageDelta;
     private readonly double[] _averageLambda;
+    private readonly double[] _thresholdT;
+    private readonly double[] _thresholdS;
     private readonly double[] _polishY;
     private readonly double[] _polishDelta;
     private readonly List<int> _andSupport = [];
@@ -123,6 +125,8 @@ internal sealed partial class AdmmSolver
         _v = new double[_size];
         _averageDelta = new double[_size];
         _averageLambda = new double[_size];
+        _thresholdT = new double[_size];
+        _thresholdS = new double[_size];
         _polishY = new double[_size];
         _polishDelta = new double[_size];
     }
@@ -186,11 +190,11 @@ internal sealed partial class AdmmSolver
         Array.Clear(_averageLambda);
 
         var rho = Rho;
+        SetThresholds(rho);
         var bestUpper = double.PositiveInfinity;
         var bestLower = double.NegativeInfinity;
         var iteration = 0;
         var omega2 = _omega * _omega;
-        var alpha = Relaxation;
         while (iteration < maxIterations)
         {
             iteration++;
@@ -202,40 +206,10 @@ internal sealed partial class AdmmSolver
             YStep();
             DeltaStep(omega2, recomputeBy: true, returnADelta: false);
 
-            // Running averages of the iterates (a candidate feasible point) and of λ (a candidate dual point).
-            var averageDecay = 1 - (1 / Math.Max(MinAverageWindow, AverageWindowFraction * iteration));
-            for (var i = 0; i < _size; i++)
-            {
-                _averageY[i] = (averageDecay * _averageY[i]) + ((1 - averageDecay) * _y[i]);
-                _averageDelta[i] = (averageDecay * _averageDelta[i]) + ((1 - averageDecay) * Math.Clamp(_delta[i], -zeta, zeta));
-            }
-
-            // ks = B y + A δ; _by already holds B y from the last δ step.
+            // ks = B y + A δ (_by already holds B y from the last δ step), then the proximal and multiplier updates.
             _delta.CopyTo(_ks, 0);
             ApplyA(_ks);
-            var threshold = 1.0 / rho;
-            for (var i = 0; i < _size; i++)
-            {
-                var ks = _ks[i] + _by[i];
-                _ks[i] = ks;
-                var ht = (alpha * _y[i]) + ((1 - alpha) * _t[i]);
-                var hs = (alpha * ks) + ((1 - alpha) * _s[i]);
-                var hd = (alpha * _delta[i]) + ((1 - alpha) * _d[i]);
-
-                var at = ht + _ut[i];
-                var newT = i == 0 ? at : SoftThreshold(at, threshold);
-                var bs = hs + _us[i] - _q[i];
-                var newS = _q[i] + (i == 0 ? bs : SoftThreshold(bs, threshold / _orWeights[i]));
-                var newD = Math.Clamp(hd + (_ud[i] / _omega), -zeta, zeta);
-
-                _ut[i] += ht - newT;
-                _us[i] += hs - newS;
-                _averageLambda[i] = (averageDecay * _averageLambda[i]) + ((1 - averageDecay) * rho * _orWeights[i] * _us[i]);
-                _ud[i] += _omega * (hd - newD);
-                _t[i] = newT;
-                _s[i] = newS;
-                _d[i] = newD;
-            }
+            UpdateSplits(rho, zeta, 1 - (1 / Math.Max(MinAverageWindow, AverageWindowFraction * iteration)));
 
             if (iteration % CheckEvery == 0 || iteration == maxIterations)
             {
@@ -282,9 +256,6 @@ internal sealed partial class AdmmSolver
 
         return bestUpper;
     }
-
-    private static double SoftThreshold(double x, double threshold) =>
-        x > threshold ? x - threshold : x < -threshold ? x + threshold : 0;
 
     private void DeltaStep(double omega2, bool recomputeBy, bool returnADelta)
     {
