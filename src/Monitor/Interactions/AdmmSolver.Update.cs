@@ -113,6 +113,54 @@ internal sealed partial class AdmmSolver
         }
     }
 
+    /// <summary>target = W (s - us - <paramref name="subtrahend"/>), elementwise (<paramref name="subtrahend"/> may be target).</summary>
+    private void WeightedResidual(double[] target, double[] subtrahend)
+    {
+        var width = Vector<double>.Count;
+        var end = Vector.IsHardwareAccelerated ? _size - (_size % width) : 0;
+        if (end > 0)
+        {
+            var output = Cast(target, end);
+            var minus = Cast(subtrahend, end);
+            var s = Cast(_s, end);
+            var us = Cast(_us, end);
+            var weights = Cast(_orWeights, end);
+            for (var i = 0; i < output.Length; i++)
+            {
+                output[i] = weights[i] * (s[i] - us[i] - minus[i]);
+            }
+        }
+
+        for (var i = end; i < _size; i++)
+        {
+            target[i] = _orWeights[i] * (_s[i] - _us[i] - subtrahend[i]);
+        }
+    }
+
+    /// <summary>target += k (a - m b), elementwise.</summary>
+    private void AddScaledDifference(double[] target, double k, double[] a, double[] b, double m)
+    {
+        var width = Vector<double>.Count;
+        var end = Vector.IsHardwareAccelerated ? _size - (_size % width) : 0;
+        if (end > 0)
+        {
+            var output = Cast(target, end);
+            var first = Cast(a, end);
+            var second = Cast(b, end);
+            var kV = new Vector<double>(k);
+            var mV = new Vector<double>(m);
+            for (var i = 0; i < output.Length; i++)
+            {
+                output[i] += kV * (first[i] - (mV * second[i]));
+            }
+        }
+
+        for (var i = end; i < _size; i++)
+        {
+            target[i] += k * (a[i] - (m * b[i]));
+        }
+    }
+
     private static Span<Vector<double>> Cast(double[] values, int end) =>
         MemoryMarshal.Cast<double, Vector<double>>(values.AsSpan(0, end));
 }

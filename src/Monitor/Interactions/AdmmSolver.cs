@@ -266,16 +266,9 @@ internal sealed partial class AdmmSolver
             ApplyB(_by);
         }
 
-        for (var i = 0; i < _size; i++)
-        {
-            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _by[i]);
-        }
-
+        WeightedResidual(_work, _by);
         ApplyA(_work);
-        for (var i = 0; i < _size; i++)
-        {
-            _work[i] += omega2 * (_d[i] - (_ud[i] / _omega));
-        }
+        AddScaledDifference(_work, omega2, _d, _ud, 1 / _omega);
 
         if (returnADelta)
         {
@@ -290,17 +283,9 @@ internal sealed partial class AdmmSolver
     private void YStep()
     {
         // y = (I + BᵀB)^{-1} ((t - ut) + Bᵀ(s - us - A δ)), with A δ in _work (from DeltaStep).
-        for (var i = 0; i < _size; i++)
-        {
-            _work[i] = _orWeights[i] * (_s[i] - _us[i] - _work[i]);
-        }
-
+        WeightedResidual(_work, _work);
         ApplyBTranspose(_work);
-        for (var i = 0; i < _size; i++)
-        {
-            _work[i] += _t[i] - _ut[i];
-        }
-
+        AddScaledDifference(_work, 1, _t, _ut, 1);
         _ySolve.Solve(_work);
         _work.CopyTo(_y, 0);
     }

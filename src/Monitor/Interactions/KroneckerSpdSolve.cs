@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Spindle.Monitor.Interactions;
 
 /// <summary>
@@ -69,7 +72,15 @@ internal sealed class KroneckerSpdSolve
         // Qᵀ: rows are the eigenvectors.
         SubsetTransforms.ApplyKronecker(values, _n, _q00, _q10, _q01, _q11);
         var diagonal = _inverseDiagonal.AsSpan();
-        for (var i = 0; i < values.Length; i++)
+        var end = Vector.IsHardwareAccelerated ? values.Length - (values.Length % Vector<double>.Count) : 0;
+        var vectorValues = MemoryMarshal.Cast<double, Vector<double>>(values[..end]);
+        var vectorDiagonal = MemoryMarshal.Cast<double, Vector<double>>(diagonal[..end]);
+        for (var i = 0; i < vectorValues.Length; i++)
+        {
+            vectorValues[i] *= vectorDiagonal[i];
+        }
+
+        for (var i = end; i < values.Length; i++)
         {
             values[i] *= diagonal[i];
         }
