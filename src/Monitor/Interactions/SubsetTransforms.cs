@@ -127,7 +127,7 @@ public static class SubsetTransforms
         }
     }
 
-    /// <summary>One butterfly over bit <paramref name="bit"/> (at least the vector width), with fused multiply-adds.</summary>
+    /// <summary>One butterfly over bit <paramref name="bit"/> (at least the vector width).</summary>
     private static void ApplyBitVector256(Span<double> values, int bit, double a, double b, double c, double d)
     {
         var va = Vector256.Create(a);
@@ -144,8 +144,8 @@ public static class SubsetTransforms
             {
                 var x0 = lo[t];
                 var x1 = hi[t];
-                lo[t] = Vector256.FusedMultiplyAdd(vb, x1, va * x0);
-                hi[t] = Vector256.FusedMultiplyAdd(vd, x1, vc * x0);
+                lo[t] = (va * x0) + (vb * x1);
+                hi[t] = (vc * x0) + (vd * x1);
             }
         }
     }
@@ -172,14 +172,14 @@ public static class SubsetTransforms
                 var p01 = x01[t];
                 var p10 = x10[t];
                 var p11 = x11[t];
-                var y00 = Vector256.FusedMultiplyAdd(vb, p01, va * p00);
-                var y01 = Vector256.FusedMultiplyAdd(vd, p01, vc * p00);
-                var y10 = Vector256.FusedMultiplyAdd(vb, p11, va * p10);
-                var y11 = Vector256.FusedMultiplyAdd(vd, p11, vc * p10);
-                x00[t] = Vector256.FusedMultiplyAdd(vb, y10, va * y00);
-                x10[t] = Vector256.FusedMultiplyAdd(vd, y10, vc * y00);
-                x01[t] = Vector256.FusedMultiplyAdd(vb, y11, va * y01);
-                x11[t] = Vector256.FusedMultiplyAdd(vd, y11, vc * y01);
+                var y00 = (va * p00) + (vb * p01);
+                var y01 = (vc * p00) + (vd * p01);
+                var y10 = (va * p10) + (vb * p11);
+                var y11 = (vc * p10) + (vd * p11);
+                x00[t] = (va * y00) + (vb * y10);
+                x10[t] = (vc * y00) + (vd * y10);
+                x01[t] = (va * y01) + (vb * y11);
+                x11[t] = (vc * y01) + (vd * y11);
             }
         }
     }
@@ -200,9 +200,9 @@ public static class SubsetTransforms
         {
             var x = all[t];
             var result = column0 * Vector256.Create(x.GetElement(0));
-            result = Vector256.FusedMultiplyAdd(column1, Vector256.Create(x.GetElement(1)), result);
-            result = Vector256.FusedMultiplyAdd(column2, Vector256.Create(x.GetElement(2)), result);
-            all[t] = Vector256.FusedMultiplyAdd(column3, Vector256.Create(x.GetElement(3)), result);
+            result = (column1 * Vector256.Create(x.GetElement(1))) + result;
+            result = (column2 * Vector256.Create(x.GetElement(2))) + result;
+            all[t] = (column3 * Vector256.Create(x.GetElement(3))) + result;
         }
     }
 
