@@ -1,3 +1,6 @@
+using System.Numerics;
+using System.Runtime.InteropServices;
+
 namespace Spindle.Monitor.Interactions;
 
 /// <summary>
@@ -57,16 +60,31 @@ internal sealed class KroneckerSpdSolve
     }
 
     /// <summary>Replaces r by (c I + G^{⊗n})^{-1} r.</summary>
-    public void Solve(Span<double> values)
+    public void Solve(Span<double> values) => SolveThenApply(values, 1, 0, 0, 1);
+
+    /// <summary>
+    /// Replaces r by K^{⊗n} (c I + G^{⊗n})^{-1} r for K = [[a, b], [c, d]] (same convention as
+    /// <see cref="SubsetTransforms.ApplyKronecker(Span{double}, int, double, double, double, double)"/>), in the
+    /// butterflies of the solve alone: K^{⊗n} Q^{⊗n} = (K Q)^{⊗n}.
+    /// </summary>
+    public void SolveThenApply(Span<double> values, double a, double b, double c, double d)
     {
         // Qᵀ: rows are the eigenvectors.
         SubsetTransforms.ApplyKronecker(values, _n, _q00, _q10, _q01, _q11);
         var diagonal = _inverseDiagonal.AsSpan();
-        for (var i = 0; i < values.Length; i++)
+        var end = Vector.IsHardwareAccelerated ? values.Length - (values.Length % Vector<double>.Count) : 0;
+        var vectorValues = MemoryMarshal.Cast<double, Vector<double>>(values[..end]);
+        var vectorDiagonal = MemoryMarshal.Cast<double, Vector<double>>(diagonal[..end]);
+        for (var i = 0; i < vectorValues.Length; i++)
+        {
+            vectorValues[i] *= vectorDiagonal[i];
+        }
+
+        for (var i = end; i < values.Length; i++)
         {
             values[i] *= diagonal[i];
         }
 
-        SubsetTransforms.ApplyKronecker(values, _n, _q00, _q01, _q10, _q11);
+        SubsetTransforms.ApplyKronecker(values, _n, (a * _q00) + (b * _q10), (a * _q01) + (b * _q11), (c * _q00) + (d * _q10), (c * _q01) + (d * _q11));
     }
 }

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 
 namespace Spindle.Monitor.Interactions;
 
@@ -87,38 +88,121 @@ public static class SubsetTransforms
     public static void ApplyKronecker(Span<double> values, int variableCount, double a, double b, double c, double d)
     {
         CheckBatch(values.Length, variableCount);
-        var width = Vector<double>.Count;
-        for (var i = 0; i < variableCount; i++)
+        var first = 0;
+        if (Vector256.IsHardwareAccelerated && variableCount >= 2)
+        {
+            ApplyLowPairVector256(values, a, b, c, d);
+            first = 2;
+        }
+
+        var width = Vector256.IsHardwareAccelerated ? Vector256<double>.Count : int.MaxValue;
+        for (var i = first; i < variableCount; i++)
         {
             var bit = 1 << i;
-            var vectorized = Vector.IsHardwareAccelerated && bit >= width;
+            if (bit >= width && i + 1 < variableCount)
+            {
+                ApplyBitPairVector256(values, bit, a, b, c, d);
+                i++;
+                continue;
+            }
+
+            if (bit >= width)
+            {
+                ApplyBitVector256(values, bit, a, b, c, d);
+                continue;
+            }
+
             for (var block = 0; block < values.Length; block += bit << 1)
             {
                 var lo = values.Slice(block, bit);
                 var hi = values.Slice(block + bit, bit);
-                if (vectorized)
+                for (var t = 0; t < lo.Length; t++)
                 {
-                    var vlo = MemoryMarshal.Cast<double, Vector<double>>(lo);
-                    var vhi = MemoryMarshal.Cast<double, Vector<double>>(hi);
-                    for (var t = 0; t < vlo.Length; t++)
-                    {
-                        var x0 = vlo[t];
-                        var x1 = vhi[t];
-                        vlo[t] = (a * x0) + (b * x1);
-                        vhi[t] = (c * x0) + (d * x1);
-                    }
-                }
-                else
-                {
-                    for (var t = 0; t < lo.Length; t++)
-                    {
-                        var x0 = lo[t];
-                        var x1 = hi[t];
-                        lo[t] = (a * x0) + (b * x1);
-                        hi[t] = (c * x0) + (d * x1);
-                    }
+                    var x0 = lo[t];
+                    var x1 = hi[t];
+                    lo[t] = (a * x0) + (b * x1);
+                    hi[t] = (c * x0) + (d * x1);
                 }
             }
+        }
+    }
+
+    /// <summary>One butterfly over bit <paramref name="bit"/> (at least the vector width).</summary>
+    private static void ApplyBitVector256(Span<double> values, int bit, double a, double b, double c, double d)
+    {
+        var va = Vector256.Create(a);
+        var vb = Vector256.Create(b);
+        var vc = Vector256.Create(c);
+        var vd = Vector256.Create(d);
+        var all = MemoryMarshal.Cast<double, Vector256<double>>(values);
+        var half = bit / Vector256<double>.Count;
+        for (var block = 0; block < all.Length; block += half << 1)
+        {
+            var lo = all.Slice(block, half);
+            var hi = all.Slice(block + half, half);
+            for (var t = 0; t < lo.Length; t++)
+            {
+                var x0 = lo[t];
+                var x1 = hi[t];
+                lo[t] = (va * x0) + (vb * x1);
+                hi[t] = (vc * x0) + (vd * x1);
+            }
+        }
+    }
+
+    /// <summary>Bits log2(<paramref name="bit"/>) and the next one in one pass over memory (two butterflies in registers).</summary>
+    private static void ApplyBitPairVector256(Span<double> values, int bit, double a, double b, double c, double d)
+    {
+        var va = Vector256.Create(a);
+        var vb = Vector256.Create(b);
+        var vc = Vector256.Create(c);
+        var vd = Vector256.Create(d);
+        var all = MemoryMarshal.Cast<double, Vector256<double>>(values);
+        var quarter = bit / Vector256<double>.Count;
+        for (var block = 0; block < all.Length; block += quarter << 2)
+        {
+            var x00 = all.Slice(block, quarter);
+            var x01 = all.Slice(block + quarter, quarter);
+            var x10 = all.Slice(block + (2 * quarter), quarter);
+            var x11 = all.Slice(block + (3 * quarter), quarter);
+            for (var t = 0; t < x00.Length; t++)
+            {
+                // Lower bit: (x00, x01) and (x10, x11); upper bit: (y00, y10) and (y01, y11).
+                var p00 = x00[t];
+                var p01 = x01[t];
+                var p10 = x10[t];
+                var p11 = x11[t];
+                var y00 = (va * p00) + (vb * p01);
+                var y01 = (vc * p00) + (vd * p01);
+                var y10 = (va * p10) + (vb * p11);
+                var y11 = (vc * p10) + (vd * p11);
+                x00[t] = (va * y00) + (vb * y10);
+                x10[t] = (vc * y00) + (vd * y10);
+                x01[t] = (va * y01) + (vb * y11);
+                x11[t] = (vc * y01) + (vd * y11);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Bits 0 and 1 at once: each run of 4 consecutive values is multiplied by the 4x4 matrix K ⊗ K,
+    /// as a sum of its columns weighted by the broadcast inputs.
+    /// </summary>
+    private static void ApplyLowPairVector256(Span<double> values, double a, double b, double c, double d)
+    {
+        // Column k of K ⊗ K (k = 2 k1 + k0) has entry j = 2 j1 + j0 equal to K[j1, k1] K[j0, k0].
+        var column0 = Vector256.Create(a * a, a * c, c * a, c * c);
+        var column1 = Vector256.Create(a * b, a * d, c * b, c * d);
+        var column2 = Vector256.Create(b * a, b * c, d * a, d * c);
+        var column3 = Vector256.Create(b * b, b * d, d * b, d * d);
+        var all = MemoryMarshal.Cast<double, Vector256<double>>(values);
+        for (var t = 0; t < all.Length; t++)
+        {
+            var x = all[t];
+            var result = column0 * Vector256.Create(x.GetElement(0));
+            result = (column1 * Vector256.Create(x.GetElement(1))) + result;
+            result = (column2 * Vector256.Create(x.GetElement(2))) + result;
+            all[t] = (column3 * Vector256.Create(x.GetElement(3))) + result;
         }
     }
 

@@ -151,6 +151,30 @@ public class SolverTests
         }
     }
 
+    [TestCase(10)]
+    [TestCase(40)]
+    [TestCase(150)]
+    public void Analyze_ExactSolverStoppedEarly_BracketsTheLinearProgramOptimum(int maxIterations)
+    {
+        // Stopped by the iteration cap, before the gap closes: the lower bound (from the current and the running
+        // average multiplier) must still be a valid bound, and the returned point must still be feasible.
+        var rng = new Random(8);
+        const int n = 7;
+        var v = FromPlanted(n, 0.2, RandomPlanted(n, 8, 5, 4, rng), 0.01, rng);
+        var zeta = InteractionDefaults.NoiseThreshold * Math.Abs(v[^1] - v[0]);
+
+        var sample = InteractionAnalyzer.Analyze([v], new InteractionAnalysisOptions { MaxIterations = maxIterations }).Samples[0];
+        var optimum = LinearProgramOptimum(v, zeta);
+
+        using (Assert.EnterMultipleScope())
+        {
+            // GLOP's own tolerance is ~1e-7 relative: 1e-6 leaves room for it and nothing for a wrong bound.
+            Assert.That(sample.LowerBound, Is.LessThanOrEqualTo(optimum * (1 + 1e-6)));
+            Assert.That(sample.Objective, Is.GreaterThanOrEqualTo(optimum * (1 - 1e-6)));
+            Assert.That(sample.Iterations, Is.LessThanOrEqualTo(maxIterations));
+        }
+    }
+
     [Test]
     public void Analyze_ReferenceSolver_IsFeasibleButNotBelowLinearProgram()
     {
