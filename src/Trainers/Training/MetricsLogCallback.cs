@@ -48,7 +48,7 @@ public sealed class MetricsLogCallback : TrainingCallback, IDisposable
         {
             var kept = context.History.Select(m => JsonSerializer.Serialize(m, CheckpointFile.JsonOptions) + "\n");
             var temp = _path + ".tmp";
-            File.WriteAllText(temp, string.Concat(kept), Encoding.UTF8);
+            File.WriteAllText(temp, string.Concat(kept), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
             File.Move(temp, _path, overwrite: true);
         }
 

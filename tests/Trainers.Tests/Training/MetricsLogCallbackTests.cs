@@ -41,4 +41,29 @@ public class MetricsLogCallbackTests
             Assert.That(rewritten.Select(m => m.Epoch), Is.EqualTo(TwoEpochs).AsCollection);
         }
     }
+
+    [Test]
+    public void OnTrainStart_ResumedRun_RewritesTheLogWithoutAByteOrderMark()
+    {
+        var train = SyntheticData.Blobs(16, 2, [16], seed: 1);
+        var directory = TrainerTests.TempDirectory();
+        var log = Path.Combine(directory, "metrics.jsonl");
+        var checkpoint = Path.Combine(directory, "last.ckpt");
+        using var model = TrainerTests.NewMlp(seed: 1);
+        using var optimizer = torch.optim.SGD(model.parameters(), 0.1);
+        var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = 1, BatchSize = 8, CheckpointPath = checkpoint });
+        trainer.Callbacks.Add(new MetricsLogCallback(log));
+        trainer.Fit(train);
+
+        // Resume: the kept lines are rewritten; a BOM there breaks line-by-line JSON readers (jq, Python's json).
+        using var resumedModel = TrainerTests.NewMlp(seed: 1);
+        using var resumedOptimizer = torch.optim.SGD(resumedModel.parameters(), 0.1);
+        var resumed = new Trainer(resumedModel, resumedOptimizer, new TrainerOptions { Epochs = 2, BatchSize = 8 });
+        resumed.Callbacks.Add(new MetricsLogCallback(log));
+        resumed.ResumeFrom(checkpoint);
+        resumed.Fit(train);
+
+        var bytes = File.ReadAllBytes(log);
+        Assert.That(bytes[0], Is.EqualTo((byte)'{'), "the log must start with the first JSON object, not a byte-order mark");
+    }
 }
