@@ -97,6 +97,15 @@ internal static class TrainCommand
         try
         {
             settings.Validate();
+            if (resume)
+            {
+                var trained = CheckpointFile.ReadMetadata(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)).Epoch;
+                if (settings.Epochs < trained)
+                {
+                    throw new ArgumentException($"--epochs {settings.Epochs} is below the {trained} epochs this run has already trained; give --epochs {trained} or more.");
+                }
+            }
+
             Directory.CreateDirectory(runFolder);
 
             // On resume this records a changed --epochs; everything else is the run's own.

@@ -35,6 +35,22 @@ public class TrainRunTests
         }
     }
 
+    [Test]
+    public void Execute_ResumeWithFewerEpochsThanTrained_ReturnsOneAndKeepsTheConfig()
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        var settings = new TrainSettings { Model = "mlp", Epochs = 2, Subset = 100, BatchSize = 50 };
+        TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+
+        var code = TrainCommand.Execute("train", settings with { Epochs = 1 }, runFolder, resume: true, [], CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(TrainSettings.Load(runFolder).Epochs, Is.EqualTo(2));
+        }
+    }
+
     [TestCase("--epochs", 0)]
     [TestCase("--label-noise", 1.5)]
     [TestCase("--batch-size", -1)]
