@@ -148,7 +148,17 @@ internal static class ExtractCommand
     /// <exception cref="InvalidDataException">The file does not have that shape.</exception>
     public static (List<double[]> Samples, bool Single) ReadOutputs(string path)
     {
-        var root = JsonNode.Parse(File.ReadAllText(path)) as JsonObject
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+
+        var root = parsed as JsonObject
             ?? throw new InvalidDataException($"{path}: expected a JSON object with \"n\" and \"values\".");
         if (root["values"] is not JsonArray values || values.Count == 0)
         {
@@ -159,7 +169,11 @@ internal static class ExtractCommand
         var samples = single ? [ToDoubles(values, path, "values")] : values.Select((s, i) => ToDoubles(s as JsonArray, path, $"values[{i}]")).ToList();
         if (root["n"] is JsonNode nNode)
         {
-            var n = nNode.GetValue<int>();
+            if (nNode is not JsonValue nValue || !nValue.TryGetValue(out int n))
+            {
+                throw new InvalidDataException($"{path}: \"n\" must be a whole number (the variable count), got {nNode.ToJsonString()}.");
+            }
+
             for (var i = 0; i < samples.Count; i++)
             {
                 if (n < 0 || n > 30 || samples[i].Length != 1 << n)

@@ -55,6 +55,9 @@ public class ExtractCommandTests
     [TestCase("{\"values\": [1, 2, 3]}", "not a power of two")]
     [TestCase("{\"values\": [1, \"x\"]}", "is not a number")]
     [TestCase("{\"n\": 1}", "\"values\" must be a non-empty array")]
+    [TestCase("{\"n\": 2.5, \"values\": [1, 2, 3, 4]}", "\"n\" must be a whole number")]
+    [TestCase("{\"n\": \"2\", \"values\": [1, 2, 3, 4]}", "\"n\" must be a whole number")]
+    [TestCase("{\"values\": [1, 2", "bad.json: not valid JSON")]
     public void Execute_BadOutputsFile_ExitsWithOneAndNamesTheProblem(string json, string expected)
     {
         var file = Path.Combine(_directory, "bad.json");
