@@ -52,7 +52,15 @@ internal static class TrainCommand
             if (resumeFolder is not null)
             {
                 runFolder = resumeFolder;
-                settings = TrainSettings.Load(runFolder);
+                try
+                {
+                    settings = TrainSettings.Load(runFolder);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"spindle train: --resume {runFolder}: {e.Message}");
+                    return Task.FromResult(1);
+                }
                 if (parse.GetValue(epochs) is int more)
                 {
                     settings = settings with { Epochs = more };

@@ -63,8 +63,15 @@ internal sealed record TrainSettings
             throw new FileNotFoundException($"{runFolder} is not a run folder: it has no {ConfigFile}.", path);
         }
 
-        return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Training.CheckpointFile.JsonOptions)
-            ?? throw new InvalidDataException($"{path} is empty.");
+        try
+        {
+            return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), Training.CheckpointFile.JsonOptions)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid run configuration ({e.Message})", e);
+        }
     }
 
     public void Save(string runFolder)

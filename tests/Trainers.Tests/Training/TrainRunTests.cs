@@ -51,6 +51,26 @@ public class TrainRunTests
         }
     }
 
+    [TestCase(false)]
+    [TestCase(true)]
+    public void Create_ResumeFromAFolderWithoutAReadableConfig_ExitsWithOneAndNamesTheFolder(bool corrupt)
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        if (corrupt)
+        {
+            Directory.CreateDirectory(runFolder);
+            File.WriteAllText(Path.Combine(runFolder, TrainSettings.ConfigFile), "{");
+        }
+
+        var (code, error) = InvokeTrain(["--resume", runFolder]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.StartWith($"spindle train: --resume {runFolder}:"));
+        }
+    }
+
     [TestCase("--epochs", 0)]
     [TestCase("--label-noise", 1.5)]
     [TestCase("--batch-size", -1)]
@@ -70,6 +90,21 @@ public class TrainRunTests
         {
             Assert.That(code, Is.EqualTo(1));
             Assert.That(Directory.Exists(runFolder), Is.False);
+        }
+    }
+
+    private static (int Code, string Error) InvokeTrain(string[] arguments)
+    {
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            return (TrainCommand.Create().Parse(arguments).Invoke(), error.ToString());
+        }
+        finally
+        {
+            Console.SetError(previous);
         }
     }
 }
