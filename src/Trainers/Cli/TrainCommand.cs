@@ -39,7 +39,7 @@ internal static class TrainCommand
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
         var skipEval = new Option<bool>("--skip-eval") { Description = "Do not evaluate on the test split after each epoch (benchmarks)." };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint." };
+        var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
             model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, output, resume,
@@ -52,6 +52,16 @@ internal static class TrainCommand
             if (resumeFolder is not null)
             {
                 runFolder = resumeFolder;
+                var ignored = command.Options
+                    .Where(o => o != resume && o != epochs && o != threads && parse.GetResult(o) is { Implicit: false })
+                    .Select(o => o.Name)
+                    .ToList();
+                if (ignored.Count > 0)
+                {
+                    Console.Error.WriteLine($"spindle train: {string.Join(", ", ignored)} cannot change on --resume (the run's config.json fixes them); only --epochs and --threads can be given.");
+                    return Task.FromResult(1);
+                }
+
                 try
                 {
                     settings = TrainSettings.Load(runFolder);
@@ -64,6 +74,11 @@ internal static class TrainCommand
                 if (parse.GetValue(epochs) is int more)
                 {
                     settings = settings with { Epochs = more };
+                }
+
+                if (parse.GetValue(threads) is int threadCount)
+                {
+                    settings = settings with { Threads = threadCount };
                 }
             }
             else
@@ -116,7 +131,7 @@ internal static class TrainCommand
 
             Directory.CreateDirectory(runFolder);
 
-            // On resume this records a changed --epochs; everything else is the run's own.
+            // On resume this records a changed --epochs or --threads; everything else is the run's own.
             settings.Save(runFolder);
 
             var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellationToken);

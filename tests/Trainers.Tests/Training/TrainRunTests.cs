@@ -1,6 +1,7 @@
 using Spindle.Trainers.Cli;
 using Spindle.Trainers.Data;
 using Spindle.Trainers.Training;
+using TorchSharp;
 
 namespace Spindle.Trainers.Tests.Training;
 
@@ -68,6 +69,46 @@ public class TrainRunTests
         {
             Assert.That(code, Is.EqualTo(1));
             Assert.That(error, Does.StartWith($"spindle train: --resume {runFolder}:"));
+        }
+    }
+
+    [Test]
+    public void Create_ResumeWithARunSetting_ExitsWithOneInsteadOfIgnoringIt()
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        TrainCommand.Execute("train", new TrainSettings { Model = "mlp", Epochs = 1, Subset = 100, BatchSize = 50 }, runFolder, resume: false, [], CancellationToken.None);
+
+        var (code, error) = InvokeTrain(["--resume", runFolder, "--epochs", "2", "--lr", "0.5"]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.Contain("--lr cannot change on --resume"));
+            Assert.That(CheckpointFile.ReadMetadata(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)).Epoch, Is.EqualTo(1));
+        }
+    }
+
+    [Test]
+    public void Create_ResumeWithThreads_RecordsTheThreadCount()
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        TrainCommand.Execute("train", new TrainSettings { Model = "mlp", Epochs = 1, Subset = 100, BatchSize = 50 }, runFolder, resume: false, [], CancellationToken.None);
+        var threads = torch.get_num_threads();
+        int code;
+        try
+        {
+            (code, _) = InvokeTrain(["--resume", runFolder, "--epochs", "2", "--threads", "1"]);
+        }
+        finally
+        {
+            torch.set_num_threads(threads);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero);
+            Assert.That(TrainSettings.Load(runFolder).Threads, Is.EqualTo(1));
+            Assert.That(CheckpointFile.ReadMetadata(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)).Epoch, Is.EqualTo(2));
         }
     }
 
