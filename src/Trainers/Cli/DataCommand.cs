@@ -18,8 +18,12 @@ internal static class DataCommand
 
     private static Command CreateInfo()
     {
-        var dataset = new Option<ImageDataset>("--dataset") { Description = "Which dataset.", DefaultValueFactory = _ => ImageDataset.FashionMnistSubset };
-        var directory = new Option<string?>("--data") { Description = "Directory of the dataset's files (default: embedded subset / /usr/share/datasets/fashion-mnist)." };
+        var dataset = new Option<string>("--dataset")
+        {
+            Description = $"Which dataset: {string.Join(", ", TrainSettings.Datasets.Where(d => d != "sst2"))} (as for 'spindle train'; fashion-mnist without --data is the embedded subset), or {string.Join(", ", Enum.GetNames<ImageDataset>())}.",
+            DefaultValueFactory = _ => "fashion-mnist",
+        };
+        var directory = new Option<string?>("--data") { Description = "Directory of the dataset's files (required for mnist and cifar10)." };
         var command = new Command("info", "Load a dataset and print its splits: counts, shape, class balance, pixel statistics and load time.")
         {
             dataset, directory,
@@ -29,7 +33,7 @@ internal static class DataCommand
             try
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
-                var data = ImageDatasets.Load(parse.GetValue(dataset), parse.GetValue(directory));
+                var data = ImageDatasets.Load(ParseDataset(parse.GetValue(dataset), parse.GetValue(directory)), parse.GetValue(directory));
                 var elapsed = watch.Elapsed;
                 foreach (var split in new[] { data.Train, data.Test })
                 {
@@ -48,6 +52,25 @@ internal static class DataCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Maps a dataset name of <c>spindle train</c> (or an <see cref="ImageDataset"/> name) to the dataset, refusing a <c>--data</c> it would not read.</summary>
+    internal static ImageDataset ParseDataset(string? name, string? directory)
+    {
+        var dataset = name?.ToLowerInvariant() switch
+        {
+            "fashion-mnist" => directory is null ? ImageDataset.FashionMnistSubset : ImageDataset.FashionMnist,
+            "mnist" => ImageDataset.Mnist,
+            "cifar10" => ImageDataset.Cifar10,
+            _ when Enum.TryParse<ImageDataset>(name, ignoreCase: true, out var named) && Enum.IsDefined(named) => named,
+            _ => throw new ArgumentException($"--dataset {name} is unknown; choose one of fashion-mnist, mnist, cifar10."),
+        };
+        if (dataset == ImageDataset.FashionMnistSubset && directory is not null)
+        {
+            throw new ArgumentException($"--dataset {name} is the embedded subset and reads no files; drop --data {directory} or use --dataset fashion-mnist.");
+        }
+
+        return dataset;
     }
 
     private static Command CreateSubset()
