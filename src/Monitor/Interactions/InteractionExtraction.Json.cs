@@ -23,11 +23,17 @@ public sealed partial class InteractionExtraction
     /// <summary>Writes this extraction as JSON to <paramref name="path"/> atomically (temporary file, then move).</summary>
     /// <param name="path">The destination file; replaced if it exists.</param>
     /// <exception cref="ArgumentException"><paramref name="path"/> is empty.</exception>
+    /// <exception cref="DirectoryNotFoundException">The destination's folder does not exist.</exception>
     public void Save(string path)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(path);
         var full = Path.GetFullPath(path);
         var directory = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{path}: the folder {directory} does not exist.");
+        }
+
         var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {

@@ -61,7 +61,13 @@ internal static class DecompositionPlot
 
         var bytes = plot.GetImageBytes(900, 560, ImageFormat.Png);
         var full = Path.GetFullPath(path);
-        var temp = Path.Combine(Path.GetDirectoryName(full) ?? ".", $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
+        var directory = Path.GetDirectoryName(full) ?? ".";
+        if (!Directory.Exists(directory))
+        {
+            throw new DirectoryNotFoundException($"{path}: the folder {directory} does not exist.");
+        }
+
+        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
         try
         {
             File.WriteAllBytes(temp, bytes);

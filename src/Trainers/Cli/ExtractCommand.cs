@@ -57,6 +57,11 @@ internal static class ExtractCommand
                     options.ReferenceIterations = count;
                 }
 
+                if (parse.GetValue(output) is { } saveTo && !Directory.Exists(Path.GetDirectoryName(saveTo.FullName)))
+                {
+                    throw new ArgumentException($"--out {saveTo}: the folder {Path.GetDirectoryName(saveTo.FullName)} does not exist.");
+                }
+
                 var outputsFile = parse.GetValue(outputs);
                 var runFolder = parse.GetValue(run);
                 if ((outputsFile is null) == (runFolder is null))

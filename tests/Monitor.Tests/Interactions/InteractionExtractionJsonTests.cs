@@ -56,6 +56,16 @@ public class InteractionExtractionJsonTests
     }
 
     [Test]
+    public void Save_FolderMissing_ThrowsNamingTheFolder()
+    {
+        var missing = Path.Combine(Path.GetTempPath(), $"spindle-missing-{Guid.NewGuid():N}");
+
+        var error = Assert.Throws<DirectoryNotFoundException>(() => Extract().Save(Path.Combine(missing, "x.json")));
+
+        Assert.That(error!.Message, Does.Contain($"the folder {missing} does not exist"));
+    }
+
+    [Test]
     public void ToJson_Always_StartsWithFormatAndVersion()
     {
         var root = JsonNode.Parse(Extract().ToJson())!.AsObject();

@@ -79,6 +79,25 @@ public class DecomposeCommandTests
     }
 
     [Test]
+    public void Run_PngInAMissingFolder_NamesTheFolderNotATemporaryFile()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        var missing = Path.Combine(_directory, "missing");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], png: Path.Combine(missing, "out.png")), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain($"the folder {missing} does not exist"));
+            Assert.That(error.ToString(), Does.Not.Contain(".tmp"));
+        }
+    }
+
+    [Test]
     public void Run_PngWithTwoInputs_FailsBeforeWriting()
     {
         var first = Path.Combine(_directory, "a.json");

@@ -85,6 +85,33 @@ public class ExtractCommandTests
     }
 
     [Test]
+    public void Execute_OutInAMissingFolder_NamesTheFolderNotATemporaryFile()
+    {
+        var file = Path.Combine(_directory, "ok.json");
+        File.WriteAllText(file, "{\"values\": [1, 2, 3, 4]}");
+        var missing = Path.Combine(_directory, "missing");
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = ExtractCommand.Create().Parse(["--outputs", file, "--out", Path.Combine(missing, "x.json")]).Invoke();
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain($"the folder {missing} does not exist"));
+            Assert.That(error.ToString(), Does.Not.Contain(".tmp"));
+        }
+    }
+
+    [Test]
     public void Execute_BothSources_AsksForExactlyOne()
     {
         var error = new StringWriter();
