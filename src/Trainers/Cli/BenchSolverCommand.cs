@@ -47,6 +47,16 @@ internal static class BenchSolverCommand
                 return 1;
             }
 
+            try
+            {
+                new InteractionAnalysisOptions { Solver = InteractionSolver.Reference, ReferenceIterations = parse.GetValue(referenceIterations), LearningRate = parse.GetValue(learningRate) }.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"spindle bench solver: --lr must be ≥ 0 and --reference-iterations at least 1 ({e.Message}).");
+                return 1;
+            }
+
             Run(counts, parse.GetValue(samples), parse.GetValue(repeats), parse.GetValue(referenceRepeats), parse.GetValue(referenceIterations), parse.GetValue(learningRate), parse.GetValue(noise), parse.GetValue(seed), Console.Out);
             return 0;
         });
