@@ -80,6 +80,11 @@ internal static class ModelExtraction
         using var scope = torch.NewDisposeScope();
         if (settings.Dataset == "sst2")
         {
+            if (request.Placement == VariablePlacement.FeatureMap)
+            {
+                throw new ArgumentException($"--on feature-map: {settings.Model} on {settings.Dataset} is a text run, whose variables are token positions replaced by [MASK]; use --on input.");
+            }
+
             var encoder = BertTextEncoder.FromVocabulary(
                 settings.Vocabulary ?? throw new InvalidDataException($"{settingsPath}: an sst2 run without a vocabulary."), settings.MaxLength);
             var text = Sst2Loader.LoadDirectory(settings.Data ?? throw new InvalidDataException($"{settingsPath}: an sst2 run without --data."), encoder);

@@ -45,6 +45,29 @@ public class TextTrainingTests
         }
     }
 
+    [Test]
+    public void Extract_TextRunOnFeatureMap_SaysTextRunsMaskTokens()
+    {
+        var folder = TrainerTests.TempDirectory();
+        var data = Path.Combine(folder, "sst2");
+        Directory.CreateDirectory(data);
+        File.WriteAllLines(Path.Combine(folder, "vocab.txt"), ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]", "the", "movie", "film", "plot", "cast", "it", "was", "really", .. Positive, .. Negative]);
+        WriteSplit(Path.Combine(data, "train.tsv"), repeats: 1, seed: 1);
+        WriteSplit(Path.Combine(data, "dev.tsv"), repeats: 1, seed: 2);
+        var runFolder = Path.Combine(folder, "run");
+        var settings = new TrainSettings
+        {
+            Model = "bert-tiny", Dataset = "sst2", Data = data, Vocabulary = Path.Combine(folder, "vocab.txt"), MaxLength = 8, Epochs = 1, BatchSize = 16,
+        };
+        TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+        var request = new ModelExtractionRequest { RunFolder = runFolder, Samples = [0], Variables = 3, Placement = VariablePlacement.FeatureMap };
+
+        // Before: --on feature-map was ignored for text runs and the tokens were masked instead.
+        Assert.That(
+            () => ModelExtraction.Extract(request, new Monitor.Interactions.InteractionAnalysisOptions()),
+            Throws.ArgumentException.With.Message.Contains("--on feature-map"));
+    }
+
     private static void WriteSplit(string path, int repeats, int seed)
     {
         var random = new Random(seed);
