@@ -99,6 +99,10 @@ internal sealed record TrainSettings
         Require(Subset is null or >= 1, $"--subset must be at least 1, got {Subset}.");
         Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got {Device}.");
         Require(Threads is null or >= 1, $"--threads must be at least 1, got {Threads}.");
+        Require(WidthMultiplier is null || Model == "vgg11", $"--width applies to vgg11 only; --model {Model} has a fixed width.");
+        Require(WidthMultiplier is null or > 0 && double.IsFinite(WidthMultiplier ?? 1), $"--width must be positive, got {WidthMultiplier}.");
+        Require(Dropout is null || Model is "cnn" or "bert-tiny", $"--dropout applies to cnn and bert-tiny only; --model {Model} has no dropout layer.");
+        Require(Dropout is null or >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

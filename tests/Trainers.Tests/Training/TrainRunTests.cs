@@ -112,6 +112,17 @@ public class TrainRunTests
         }
     }
 
+    [TestCase("cnn", 0.5, null, "--width applies to vgg11 only")]
+    [TestCase("resnet20", null, 0.5, "--dropout applies to cnn and bert-tiny only")]
+    [TestCase("vgg11", -1.0, null, "--width must be positive, got -1")]
+    [TestCase("cnn", null, 2.0, "--dropout must be in [0, 1), got 2")]
+    public void Validate_ModelOptionTheModelDoesNotUse_SaysSoInsteadOfIgnoringIt(string model, double? width, double? dropout, string expected)
+    {
+        var settings = new TrainSettings { Model = model, WidthMultiplier = width, Dropout = dropout };
+
+        Assert.That(settings.Validate, Throws.ArgumentException.With.Message.Contains(expected));
+    }
+
     [TestCase("--epochs", 0)]
     [TestCase("--label-noise", 1.5)]
     [TestCase("--batch-size", -1)]
