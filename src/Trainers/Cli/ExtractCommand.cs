@@ -71,6 +71,13 @@ internal static class ExtractCommand
 
                 if (outputsFile is not null)
                 {
+                    Option[] runOnly = [checkpoint, split, sampleIndices, variables, placement, grid, seed];
+                    var ignored = runOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                    if (ignored.Count > 0)
+                    {
+                        throw new ArgumentException($"{string.Join(", ", ignored)} only apply with --run; --outputs already holds the 2^n outputs.");
+                    }
+
                     var (samples, single) = ReadOutputs(outputsFile.FullName);
                     return Run(samples, single, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
                 }

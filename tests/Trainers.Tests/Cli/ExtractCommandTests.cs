@@ -112,6 +112,31 @@ public class ExtractCommandTests
     }
 
     [Test]
+    public void Execute_OutputsWithARunOption_SaysTheOptionDoesNotApply()
+    {
+        var file = Path.Combine(_directory, "ok.json");
+        File.WriteAllText(file, "{\"values\": [1, 2, 3, 4]}");
+        var error = new StringWriter();
+        var previous = Console.Error;
+        Console.SetError(error);
+        int code;
+        try
+        {
+            code = ExtractCommand.Create().Parse(["--outputs", file, "--variables", "2", "--samples", "0", "1"]).Invoke();
+        }
+        finally
+        {
+            Console.SetError(previous);
+        }
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain("--samples, --variables only apply with --run"));
+        }
+    }
+
+    [Test]
     public void Execute_BothSources_AsksForExactlyOne()
     {
         var error = new StringWriter();
