@@ -80,6 +80,16 @@ internal static class DecomposeCommand
             throw new ArgumentException("no input files.");
         }
 
+        if (settings.Png is not null && settings.NoPng)
+        {
+            throw new ArgumentException($"--png {settings.Png} and --no-png contradict each other; give one.");
+        }
+
+        if (settings.FixedDelta is not null && settings.MinDelta is not null)
+        {
+            throw new ArgumentException("--delta fixes δ, so --min-delta would be ignored; give one.");
+        }
+
         if (settings.Tau is { } t && (!(t >= 0) || !double.IsFinite(t)))
         {
             throw new ArgumentException($"--tau must be finite and ≥ 0, got {t.ToString(CultureInfo.InvariantCulture)}.");

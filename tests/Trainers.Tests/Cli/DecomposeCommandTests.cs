@@ -97,6 +97,30 @@ public class DecomposeCommandTests
         }
     }
 
+    [TestCase(true, false, "--no-png contradict")]
+    [TestCase(false, true, "--min-delta would be ignored")]
+    public void Run_ContradictoryOptions_FailsInsteadOfIgnoringOne(bool pngAndNoPng, bool deltaAndMinDelta, string expected)
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        var settings = Settings([file], noPng: pngAndNoPng, png: pngAndNoPng ? Path.Combine(_directory, "out.png") : null);
+        if (deltaAndMinDelta)
+        {
+            settings = settings with { FixedDelta = 0.5, MinDelta = 0.1, NoPng = true };
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(settings, output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain(expected));
+        }
+    }
+
     [Test]
     public void Run_PngWithTwoInputs_FailsBeforeWriting()
     {
