@@ -128,6 +128,11 @@ public sealed partial class InteractionExtraction
             throw new InvalidDataException($"Invalid interaction extraction: variableCount {n} is outside 0..{SubsetTransforms.MaxVariables}.");
         }
 
+        if (!(Tau >= 0) || !double.IsFinite(Tau))
+        {
+            throw new InvalidDataException($"Invalid interaction extraction: tau is {Tau}; it must be finite and at least 0.");
+        }
+
         var size = 1 << n;
         CheckLength(MeanPositiveByOrder, n + 1, "meanPositiveByOrder");
         CheckLength(MeanNegativeByOrder, n + 1, "meanNegativeByOrder");

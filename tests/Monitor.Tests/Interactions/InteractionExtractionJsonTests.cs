@@ -86,6 +86,7 @@ public class InteractionExtractionJsonTests
         yield return new TestCaseData("variableCount", (JsonNode?)5, "'meanPositiveByOrder' has 5 entries, expected 6").SetName("FromJson_LengthsDisagreeWithVariableCount_Throws");
         yield return new TestCaseData("tau", (JsonNode?)"big", "Not a valid interaction extraction file").SetName("FromJson_WrongFieldType_Throws");
         yield return new TestCaseData("samples", null, "Not a valid interaction extraction file").SetName("FromJson_MissingSamples_Throws");
+        yield return new TestCaseData("tau", (JsonNode?)(-1.0), "tau is -1; it must be finite and at least 0").SetName("FromJson_NegativeTau_Throws");
     }
 
     [TestCaseSource(nameof(BadFiles))]
