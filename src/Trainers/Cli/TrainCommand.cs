@@ -117,6 +117,7 @@ internal static class TrainCommand
     /// <summary>Runs a job, prints the report, and turns bad input into a message and exit code 1.</summary>
     internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken)
     {
+        var created = false;
         try
         {
             settings.Validate();
@@ -129,6 +130,7 @@ internal static class TrainCommand
                 }
             }
 
+            created = !resume && !Directory.Exists(runFolder);
             Directory.CreateDirectory(runFolder);
 
             // On resume this records a changed --epochs or --threads; everything else is the run's own.
@@ -141,6 +143,13 @@ internal static class TrainCommand
         catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
         {
             Console.Error.WriteLine($"spindle {verb}: {e.Message}");
+
+            // A new run that failed before its first checkpoint (bad data, vocabulary, device) leaves no folder behind.
+            if (created && !File.Exists(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)))
+            {
+                Directory.Delete(runFolder, recursive: true);
+            }
+
             return 1;
         }
     }

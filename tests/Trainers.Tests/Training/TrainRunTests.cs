@@ -123,6 +123,21 @@ public class TrainRunTests
         Assert.That(settings.Validate, Throws.ArgumentException.With.Message.Contains(expected));
     }
 
+    [Test]
+    public void Execute_DataThatCannotBeLoaded_ReturnsOneAndLeavesNoRunFolder()
+    {
+        var runFolder = Path.Combine(TrainerTests.TempDirectory(), "run");
+        var settings = new TrainSettings { Dataset = "mnist", Data = Path.Combine(TrainerTests.TempDirectory(), "absent") };
+
+        var code = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(Directory.Exists(runFolder), Is.False);
+        }
+    }
+
     [TestCase("--epochs", 0)]
     [TestCase("--label-noise", 1.5)]
     [TestCase("--batch-size", -1)]
