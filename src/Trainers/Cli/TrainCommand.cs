@@ -83,6 +83,12 @@ internal static class TrainCommand
             }
             else
             {
+                if (parse.GetValue(optimizer) != "sgd" && parse.GetResult(momentum) is { Implicit: false })
+                {
+                    Console.Error.WriteLine($"spindle train: --momentum applies to --optimizer sgd only; {parse.GetValue(optimizer)} would ignore it.");
+                    return Task.FromResult(1);
+                }
+
                 settings = new TrainSettings
                 {
                     Model = parse.GetValue(model)!,

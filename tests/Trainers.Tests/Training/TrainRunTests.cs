@@ -138,6 +138,21 @@ public class TrainRunTests
         }
     }
 
+    [Test]
+    public void Create_MomentumWithAdam_ExitsWithOneInsteadOfIgnoringIt()
+    {
+        var output = TrainerTests.TempDirectory();
+
+        var (code, error) = InvokeTrain(["--optimizer", "adam", "--momentum", "0.5", "--output", output]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error, Does.Contain("--momentum applies to --optimizer sgd only"));
+            Assert.That(Directory.GetFileSystemEntries(output), Is.Empty);
+        }
+    }
+
     [TestCase("--epochs", 0)]
     [TestCase("--label-noise", 1.5)]
     [TestCase("--batch-size", -1)]
