@@ -35,6 +35,14 @@ internal sealed class SpindleCheck : TrainingCallback, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
         var extraction = _extractor.Extract(context.Model, _variables, _probes, _labels);
+        if (extraction.Normalization == 0)
+        {
+            // Z (appendix K.3) is the mean strength of the salient first-order interactions; with none
+            // (for instance right after initialisation) there is no scale to compare checks on.
+            Console.WriteLine($"{metrics.Epoch,5}: no salient first-order interaction on the probes; spindle not computed.");
+            return;
+        }
+
         var fit = DecompositionFitter.FitInteractions(
             extraction.Samples.Select(s => s.And).ToList(), extraction.Samples.Select(s => s.Or).ToList(), extraction.Tau);
         var summary = fit.Summarize(extraction.Normalization);
