@@ -1,6 +1,6 @@
-using System.Text;
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Monitor.Interactions;
 
@@ -26,27 +26,7 @@ public sealed partial class InteractionExtraction
     /// <exception cref="DirectoryNotFoundException">The destination's folder does not exist.</exception>
     public void Save(string path)
     {
-        ArgumentException.ThrowIfNullOrWhiteSpace(path);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"{path}: the folder {directory} does not exist.");
-        }
-
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllText(temp, ToJson(), new UTF8Encoding(false));
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllText(path, ToJson());
     }
 
     /// <summary>Reads an extraction written by <see cref="Save"/>.</summary>

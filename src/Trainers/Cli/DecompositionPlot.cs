@@ -1,6 +1,7 @@
 using System.Globalization;
 using ScottPlot;
 using Spindle.Monitor.Decomposition;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Cli;
 
@@ -60,26 +61,7 @@ internal static class DecompositionPlot
         plot.ShowLegend(Alignment.UpperRight);
 
         var bytes = plot.GetImageBytes(900, 560, ImageFormat.Png);
-        var full = Path.GetFullPath(path);
-        var directory = Path.GetDirectoryName(full) ?? ".";
-        if (!Directory.Exists(directory))
-        {
-            throw new DirectoryNotFoundException($"{path}: the folder {directory} does not exist.");
-        }
-
-        var temp = Path.Combine(directory, $".{Path.GetFileName(full)}.{Guid.NewGuid():N}.tmp");
-        try
-        {
-            File.WriteAllBytes(temp, bytes);
-            File.Move(temp, full, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllBytes(path, bytes);
     }
 
     private static void AddCurve(Plot plot, double[] xs, double[] ys, string color, bool dashed, string? legend)

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Cli;
 
@@ -77,9 +78,7 @@ internal sealed record TrainSettings
     public void Save(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
-        var temp = path + ".tmp";
-        File.WriteAllText(temp, JsonSerializer.Serialize(this, IndentedJson));
-        File.Move(temp, path, overwrite: true);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, IndentedJson));
     }
 
     /// <summary>Checks the values and says what is wrong.</summary>

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Data;
 
@@ -138,25 +139,20 @@ public static class IdxFile
             BinaryPrimitives.WriteUInt32BigEndian(header.AsSpan(4 + (4 * d)), (uint)dimensions[d]);
         }
 
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
+        var payload = data.ToArray();
+        AtomicFile.Write(path, file =>
         {
-            using (var file = File.Create(temp))
-            using (var stream = gzip ? new GZipStream(file, CompressionLevel.SmallestSize) : (Stream)file)
+            if (!gzip)
             {
-                stream.Write(header);
-                stream.Write(data);
+                file.Write(header);
+                file.Write(payload);
+                return;
             }
 
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+            using var compressed = new GZipStream(file, CompressionLevel.SmallestSize, leaveOpen: true);
+            compressed.Write(header);
+            compressed.Write(payload);
+        });
     }
 
     /// <summary>Reads a whole file, decompressing it when it starts with the gzip magic bytes (1F 8B).</summary>

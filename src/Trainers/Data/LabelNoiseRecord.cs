@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Data;
 
@@ -69,19 +70,7 @@ public sealed record LabelNoiseRecord
     public void Save(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        var temp = path + ".tmp-" + Guid.NewGuid().ToString("N");
-        try
-        {
-            File.WriteAllText(temp, JsonSerializer.Serialize(this, JsonOptions));
-            File.Move(temp, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temp))
-            {
-                File.Delete(temp);
-            }
-        }
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, JsonOptions));
     }
 
     /// <summary>Applies the recorded changes to a dataset (for example when resuming a run).</summary>

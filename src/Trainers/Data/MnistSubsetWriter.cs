@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Data;
 
@@ -54,9 +55,7 @@ public static class MnistSubsetWriter
         IdxFile.Write(Path.Combine(output, $"{split}-images-idx3-ubyte.gz"), [indices.Length, images.Dimensions[1], images.Dimensions[2]], outImages, gzip: true);
         IdxFile.Write(Path.Combine(output, $"{split}-labels-idx1-ubyte.gz"), [indices.Length], outLabels, gzip: true);
         var indexFile = Path.Combine(output, $"{split}-indices.txt");
-        var temp = indexFile + ".tmp";
-        File.WriteAllLines(temp, indices.Select(i => i.ToString(CultureInfo.InvariantCulture)));
-        File.Move(temp, indexFile, overwrite: true);
+        AtomicFile.WriteAllText(indexFile, string.Concat(indices.Select(i => i.ToString(CultureInfo.InvariantCulture) + "\n")));
         return indices;
     }
 }
