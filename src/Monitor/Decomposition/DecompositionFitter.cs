@@ -146,7 +146,13 @@ public sealed class DecompositionFitter
             gamma,
             data,
             new OrderDistribution(decayPositive.Select(v => v * gamma).ToArray(), decayNegative.Select(v => v * gamma).ToArray()),
-            new OrderDistribution(spindle, spindle.Select(v => -v).ToArray()));
+            new OrderDistribution(spindle, spindle.Select(v => -v).ToArray()))
+        {
+            Shape = DecayShape.NoiseOperator,
+            MinAlpha = _alphaGrid[0],
+            MinDelta = _minDelta,
+            MaxDelta = _maxDelta,
+        };
     }
 
     /// <summary>Fits the decomposition to the distribution of the given interactions, with those interactions as I* (the monitor's case).</summary>

@@ -9,12 +9,12 @@ public sealed class DecompositionResult
     /// <summary>Initializes a new instance of the <see cref="DecompositionResult"/> class.</summary>
     /// <param name="alpha">α of the spindle.</param>
     /// <param name="beta">β of the spindle.</param>
-    /// <param name="delta">δ of the decay.</param>
-    /// <param name="gamma">γ of the decay.</param>
+    /// <param name="delta">δ of the decay; <see langword="null"/> for a decay without δ (<see cref="DecayShape.Monotone"/>).</param>
+    /// <param name="gamma">γ of the decay; <see langword="null"/> likewise.</param>
     /// <param name="data">The fitted distribution A.</param>
     /// <param name="decay">A_decay(δ, γ).</param>
     /// <param name="spindle">A_spindle(α, β).</param>
-    public DecompositionResult(double alpha, double beta, double delta, double gamma, OrderDistribution data, OrderDistribution decay, OrderDistribution spindle)
+    public DecompositionResult(double alpha, double beta, double? delta, double? gamma, OrderDistribution data, OrderDistribution decay, OrderDistribution spindle)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(decay);
@@ -57,11 +57,59 @@ public sealed class DecompositionResult
     /// <summary>Gets β, the scale of the spindle (Eq. 7).</summary>
     public double Beta { get; }
 
-    /// <summary>Gets δ, the noise variance of Theorem 3.1 that shapes the decay (Eq. 8).</summary>
-    public double Delta { get; }
+    /// <summary>Gets δ, the noise variance of Theorem 3.1 that shapes the decay (Eq. 8); <see langword="null"/> for <see cref="DecayShape.Monotone"/>.</summary>
+    public double? Delta { get; }
 
-    /// <summary>Gets γ, the scale of the decay (Eq. 9).</summary>
-    public double Gamma { get; }
+    /// <summary>Gets γ, the scale of the decay (Eq. 9); <see langword="null"/> for <see cref="DecayShape.Monotone"/>.</summary>
+    public double? Gamma { get; }
+
+    /// <summary>Gets the family the decay part was fitted in.</summary>
+    public DecayShape Shape { get; init; } = DecayShape.NoiseOperator;
+
+    /// <summary>Gets the smallest α the fit could choose (for <see cref="Warnings"/>).</summary>
+    public double MinAlpha { get; init; } = DecompositionDefaults.MinAlpha;
+
+    /// <summary>Gets the smallest δ the fit could choose, for <see cref="DecayShape.NoiseOperator"/>; <see langword="null"/> otherwise.</summary>
+    public double? MinDelta { get; init; }
+
+    /// <summary>Gets the largest δ the fit could choose, for <see cref="DecayShape.NoiseOperator"/>; <see langword="null"/> otherwise.</summary>
+    public double? MaxDelta { get; init; }
+
+    /// <summary>Gets the warnings that say where the fit sits at a bound of its search (a δ held fixed has no bound) or fits poorly.</summary>
+    public FitWarnings Warnings
+    {
+        get
+        {
+            const double relative = 1e-6;
+            var flags = FitWarnings.None;
+            if (Beta > 0 && Alpha <= MinAlpha * (1 + relative))
+            {
+                flags |= FitWarnings.AlphaAtLowerBound;
+            }
+
+            if (Beta > 0 && Alpha >= 1 - relative)
+            {
+                flags |= FitWarnings.AlphaAtUpperBound;
+            }
+
+            if (Delta is { } delta && MinDelta is { } minDelta && MaxDelta > minDelta && delta <= minDelta * (1 + relative))
+            {
+                flags |= FitWarnings.DeltaAtLowerBound;
+            }
+
+            if (Delta is { } d && MaxDelta is { } maxDelta && maxDelta > MinDelta && d >= maxDelta * (1 - relative))
+            {
+                flags |= FitWarnings.DeltaAtUpperBound;
+            }
+
+            if (RSquared < DecompositionDefaults.PoorFitRSquared)
+            {
+                flags |= FitWarnings.PoorFit;
+            }
+
+            return flags;
+        }
+    }
 
     /// <summary>Gets the fitted data distribution A^(m),±.</summary>
     public OrderDistribution Data { get; }

@@ -43,6 +43,79 @@ public static class InteractionDistributions
         }
     }
 
+    /// <summary>Computes A^(m),+ and A^(m),- of one sample, AND and OR interactions together.</summary>
+    /// <param name="and">The sample's AND interactions, length 2^n.</param>
+    /// <param name="or">The sample's OR interactions, same length.</param>
+    /// <param name="tau">Salience threshold τ ≥ 0.</param>
+    /// <returns>The distribution over orders 1..n.</returns>
+    /// <exception cref="ArgumentException">The lengths differ or are not a power of two.</exception>
+    public static OrderDistribution ForSample(ReadOnlySpan<double> and, ReadOnlySpan<double> or, double tau)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(tau);
+        var n = SubsetTransforms.VariableCount(and.Length);
+        if (or.Length != and.Length)
+        {
+            throw new ArgumentException($"AND length {and.Length} and OR length {or.Length} differ.", nameof(or));
+        }
+
+        var positive = new double[n];
+        var negative = new double[n];
+        Accumulate(and, tau, positive, negative);
+        Accumulate(or, tau, positive, negative);
+        return new OrderDistribution(positive, negative);
+    }
+
+    /// <summary>Computes the salient first-order strength Σ_{|S| = 1, |I| &gt; τ} |I_AND(S)| + |I_OR(S)| of one sample (its term of Z).</summary>
+    /// <param name="and">The sample's AND interactions, length 2^n.</param>
+    /// <param name="or">The sample's OR interactions, same length.</param>
+    /// <param name="tau">Salience threshold τ ≥ 0.</param>
+    /// <returns>The strength; zero when no first-order interaction is salient.</returns>
+    public static double FirstOrderStrength(ReadOnlySpan<double> and, ReadOnlySpan<double> or, double tau)
+    {
+        var n = SubsetTransforms.VariableCount(and.Length);
+        var sum = 0.0;
+        for (var v = 0; v < n; v++)
+        {
+            var a = Math.Abs(and[1 << v]);
+            var o = Math.Abs(or[1 << v]);
+            sum += (a > tau ? a : 0) + (o > tau ? o : 0);
+        }
+
+        return sum;
+    }
+
+    /// <summary>Averages per-sample distributions order by order.</summary>
+    /// <param name="samples">Distributions over the same orders (at least one).</param>
+    /// <returns>The mean distribution.</returns>
+    /// <exception cref="ArgumentException">The list is empty or the orders differ.</exception>
+    public static OrderDistribution Average(IReadOnlyList<OrderDistribution> samples)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (samples.Count == 0)
+        {
+            throw new ArgumentException("At least one distribution is needed.", nameof(samples));
+        }
+
+        var n = samples[0].VariableCount;
+        var positive = new double[n];
+        var negative = new double[n];
+        foreach (var sample in samples)
+        {
+            if (sample.VariableCount != n)
+            {
+                throw new ArgumentException($"Distributions over {sample.VariableCount} and {n} orders cannot be averaged.", nameof(samples));
+            }
+
+            for (var i = 0; i < n; i++)
+            {
+                positive[i] += sample.Positive[i] / samples.Count;
+                negative[i] += sample.Negative[i] / samples.Count;
+            }
+        }
+
+        return new OrderDistribution(positive, negative);
+    }
+
     /// <summary>Computes A^(m),+ and A^(m),- averaged over samples, AND and OR interactions together.</summary>
     /// <param name="and">Per-sample AND interaction vectors, each of length 2^n.</param>
     /// <param name="or">Per-sample OR interaction vectors, same count and length as <paramref name="and"/>.</param>
@@ -51,18 +124,9 @@ public static class InteractionDistributions
     /// <exception cref="ArgumentException">The inputs are empty or their shapes differ.</exception>
     public static OrderDistribution Compute(IReadOnlyList<double[]> and, IReadOnlyList<double[]> or, double tau)
     {
-        var n = CheckShapes(and, or);
+        CheckShapes(and, or);
         ArgumentOutOfRangeException.ThrowIfNegative(tau);
-        var positive = new double[n];
-        var negative = new double[n];
-        var weight = 1.0 / and.Count;
-        for (var i = 0; i < and.Count; i++)
-        {
-            Accumulate(and[i], tau, positive, negative, weight);
-            Accumulate(or[i], tau, positive, negative, weight);
-        }
-
-        return new OrderDistribution(positive, negative);
+        return Average(and.Select((a, i) => ForSample(a, or[i], tau)).ToArray());
     }
 
     /// <summary>
@@ -75,19 +139,23 @@ public static class InteractionDistributions
     /// <returns>Z; zero when no first-order interaction is salient.</returns>
     public static double NormalizationConstant(IReadOnlyList<double[]> and, IReadOnlyList<double[]> or, double tau)
     {
-        var n = CheckShapes(and, or);
+        CheckShapes(and, or);
+        return and.Select((a, i) => FirstOrderStrength(a, or[i], tau)).Average();
+    }
+
+    /// <summary>Computes the cancellation mass 2 Σ_m min(A^(m),+, |A^(m),-|): the strength of positive and negative interactions of one order that cancel (Claim 2), without any fit.</summary>
+    /// <param name="data">A distribution.</param>
+    /// <returns>The cancellation mass, on the distribution's scale.</returns>
+    public static double CancellationMass(OrderDistribution data)
+    {
+        ArgumentNullException.ThrowIfNull(data);
         var sum = 0.0;
-        for (var i = 0; i < and.Count; i++)
+        for (var i = 0; i < data.VariableCount; i++)
         {
-            for (var v = 0; v < n; v++)
-            {
-                var a = Math.Abs(and[i][1 << v]);
-                var o = Math.Abs(or[i][1 << v]);
-                sum += (a > tau ? a : 0) + (o > tau ? o : 0);
-            }
+            sum += Math.Min(data.Positive[i], -data.Negative[i]);
         }
 
-        return sum / and.Count;
+        return 2 * sum;
     }
 
     /// <summary>Checks that AND and OR vectors pair up, all of one length 2^n, and returns n.</summary>
