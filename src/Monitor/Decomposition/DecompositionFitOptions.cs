@@ -44,7 +44,7 @@ public sealed class DecompositionFitOptions
     /// spindle to the middle orders (Claim 2): with α as low as 0.05 a low-α spindle imitates ordinary
     /// low-order structure and clean functions get a large spindle share.
     /// </summary>
-    /// <value>The default value is 0.8.</value>
+    /// <value>The default value is 0.9.</value>
     public double MinAlpha { get; set; } = DecompositionDefaults.MinAlpha;
 
     /// <summary>Gets or sets the number of points of the uniform α grid.</summary>
@@ -76,9 +76,9 @@ public sealed class DecompositionFitOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(DeltaGridSize, 1, nameof(DeltaGridSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(AlphaGridSize, 2, nameof(AlphaGridSize));
-        if (!(MinAlpha > 0 && MinAlpha < 1))
+        if (!(MinAlpha > 0 && MinAlpha <= 1))
         {
-            throw new ArgumentOutOfRangeException(nameof(MinAlpha), MinAlpha, "MinAlpha must lie in (0, 1).");
+            throw new ArgumentOutOfRangeException(nameof(MinAlpha), MinAlpha, "MinAlpha must lie in (0, 1] (1 fixes α at 1).");
         }
     }
 }
