@@ -18,11 +18,11 @@ using var model = ModelFactory.Create("cnn", noisy.SampleShape, noisy.ClassCount
 using var optimizer = torch.optim.Adam(model.parameters(), 1e-3);
 var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, BatchSize = 64, Seed = 0 });
 
-// Probe samples: the first 12 clean training images. Variables: 8 patches of the 8x8 grid over
+// Probe samples: the first 12 clean training images. Variables: 10 patches of the 8x8 grid over
 // the feature map after the second ReLU, from its central 6x6, masked to zero (paper appendix K.2).
 int[] probeIndices = [.. Enumerable.Range(0, 12)];
 var (probes, labels) = data.Train.Batch(probeIndices);
-var variables = new FeatureMapPatchVariables(PatchSelection.RandomCentral(8, seed: 0));
+var variables = new FeatureMapPatchVariables(PatchSelection.RandomCentral(10, seed: 0));
 using var check = new SpindleCheck(probes, labels.data<long>().ToArray(), variables);
 labels.Dispose();
 trainer.Callbacks.Add(check);

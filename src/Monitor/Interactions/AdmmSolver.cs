@@ -151,8 +151,11 @@ internal sealed partial class AdmmSolver
     /// <param name="relativeGap">Stop when (upper - lower) ≤ this · upper.</param>
     /// <param name="and">Receives I_AND (entry ∅ is v(∅) - δ_∅).</param>
     /// <param name="delta">Receives δ.</param>
-    /// <returns>The objective, the certified lower bound and the iterations used.</returns>
-    public (double Objective, double LowerBound, int Iterations) Solve(ReadOnlySpan<double> values, double noiseBound, int maxIterations, double relativeGap, Span<double> and, Span<double> delta)
+    /// <returns>
+    /// The objective, the certified lower bound, the iterations used, and whether the certified gap of the returned
+    /// point is within <paramref name="relativeGap"/> (<see langword="false"/>: the iteration cap stopped it before).
+    /// </returns>
+    public (double Objective, double LowerBound, int Iterations, bool Converged) Solve(ReadOnlySpan<double> values, double noiseBound, int maxIterations, double relativeGap, Span<double> and, Span<double> delta)
     {
         var scale = 0.0;
         for (var i = 0; i < _size; i++)
@@ -166,7 +169,7 @@ internal sealed partial class AdmmSolver
             and.Clear();
             delta.Clear();
             and[0] = values[0];
-            return (0, 0, 0);
+            return (0, 0, 0, true);
         }
 
         var zeta = noiseBound / scale;
@@ -234,6 +237,8 @@ internal sealed partial class AdmmSolver
             bestUpper = Consider(_polishY, _polishDelta, bestUpper);
         }
 
+        // Converged: the certificate holds for the point returned (also when the final polish closed the gap after the cap).
+        var converged = bestUpper - bestLower <= relativeGap * bestUpper;
         for (var i = 0; i < _size; i++)
         {
             and[i] = _bestY[i] * scale;
@@ -241,7 +246,7 @@ internal sealed partial class AdmmSolver
         }
 
         and[0] = values[0] - delta[0];
-        return (bestUpper * scale, Math.Max(0, bestLower) * scale, iteration);
+        return (bestUpper * scale, Math.Max(0, bestLower) * scale, iteration, converged);
     }
 
     private double Consider(double[] y, double[] delta, double bestUpper)

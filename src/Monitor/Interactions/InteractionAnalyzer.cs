@@ -47,12 +47,14 @@ public static class InteractionAnalyzer
             var and = new double[size];
             var or = new double[size];
             double? lowerBound = null;
+            bool? converged = null;
             int iterations;
             if (admm is not null)
             {
                 var result = admm.Solve(values, zeta, options.MaxIterations, options.RelativeGap, and, delta);
                 lowerBound = result.LowerBound;
                 iterations = result.Iterations;
+                converged = result.Converged;
                 GammaFromAnd(values, and, delta, gamma, uAnd, n);
             }
             else
@@ -86,6 +88,8 @@ public static class InteractionAnalyzer
                 objective += Math.Abs(and[s]) + Math.Abs(or[s]);
             }
 
+            // Folding never raises the objective, so the solver's certificate still holds for the reported objective.
+            double? bound = lowerBound is { } lb ? Math.Min(lb, objective) : null;
             samples[index] = new SampleInteractions
             {
                 Values = (double[])values.Clone(),
@@ -95,7 +99,9 @@ public static class InteractionAnalyzer
                 Delta = delta,
                 NoiseBound = zeta,
                 Objective = objective,
-                LowerBound = lowerBound is { } lb ? Math.Min(lb, objective) : null,
+                LowerBound = bound,
+                RelativeGap = bound is { } b ? (objective > 0 ? (objective - b) / objective : 0) : null,
+                Converged = converged,
                 Iterations = iterations,
                 SalientAnd = [],
                 SalientOr = [],
@@ -170,6 +176,8 @@ public static class InteractionAnalyzer
                 NoiseBound = sample.NoiseBound,
                 Objective = sample.Objective,
                 LowerBound = sample.LowerBound,
+                RelativeGap = sample.RelativeGap,
+                Converged = sample.Converged,
                 Iterations = sample.Iterations,
                 SalientAnd = [.. salientAnd],
                 SalientOr = [.. salientOr],

@@ -9,6 +9,9 @@ namespace Spindle.Monitor.Interactions;
 /// <remarks>
 /// Serialises to versioned JSON (<see cref="ToJson"/>, <see cref="Save"/>) with a <c>format</c> of
 /// <see cref="FormatName"/> and a <c>version</c> of <see cref="CurrentVersion"/>; doubles round-trip exactly.
+/// The per-sample fields <c>relativeGap</c> and <c>converged</c> were added to version 1 later: a file written
+/// without them still reads, with both <see langword="null"/> (unknown), as does a missing <c>lowerBound</c>; readers
+/// skip fields they do not know, so older readers read newer files too.
 /// </remarks>
 public sealed partial class InteractionExtraction
 {
@@ -77,4 +80,23 @@ public sealed partial class InteractionExtraction
     /// <summary>Gets the per-sample interactions, in the order the outputs were given.</summary>
     [JsonPropertyName("samples")]
     public required IReadOnlyList<SampleInteractions> Samples { get; init; }
+
+    /// <summary>
+    /// Gets whether the solver converged on every sample (<see cref="SampleInteractions.Converged"/>):
+    /// <see langword="false"/> when at least one sample stopped at the iteration cap, <see langword="true"/> when every
+    /// sample converged, and <see langword="null"/> otherwise (some sample's convergence is unknown: the reference
+    /// solver, or a file written before the field existed).
+    /// </summary>
+    /// <remarks>Derived from <see cref="Samples"/>; not written to JSON.</remarks>
+    [JsonIgnore]
+    public bool? AllConverged =>
+        Samples.Any(s => s.Converged == false) ? false
+        : Samples.All(s => s.Converged == true) ? true
+        : null;
+
+    /// <summary>Gets the largest <see cref="SampleInteractions.RelativeGap"/> over the samples, or <see langword="null"/> when a sample has none.</summary>
+    /// <remarks>Derived from <see cref="Samples"/>; not written to JSON.</remarks>
+    [JsonIgnore]
+    public double? MaxRelativeGap =>
+        Samples.Count > 0 && Samples.All(s => s.RelativeGap is not null) ? Samples.Max(s => s.RelativeGap!.Value) : null;
 }

@@ -51,6 +51,28 @@ public sealed class SampleInteractions
     [JsonPropertyName("lowerBound")]
     public double? LowerBound { get; init; }
 
+    /// <summary>
+    /// Gets the certified relative gap (<see cref="Objective"/> - <see cref="LowerBound"/>) / <see cref="Objective"/>
+    /// (0 when the objective is 0): the reported objective is at most this fraction above the optimum. <see langword="null"/>
+    /// when there is no lower bound (the reference solver, or a file written before this field existed).
+    /// </summary>
+    [JsonPropertyName("relativeGap")]
+    public double? RelativeGap { get; init; }
+
+    /// <summary>
+    /// Gets whether the solver stopped on its convergence criterion: for the exact solver, whether the certified gap
+    /// reached <see cref="InteractionAnalysisOptions.RelativeGap"/> before the iteration cap
+    /// (<see cref="InteractionAnalysisOptions.MaxIterations"/>); <see langword="false"/> means the cap stopped it and
+    /// <see cref="RelativeGap"/> is the gap it achieved instead.
+    /// </summary>
+    /// <remarks>
+    /// <see langword="null"/> means unknown: the reference solver runs a fixed number of SGD steps and has no
+    /// certificate of how far its objective is from the optimum, so it never claims convergence; files written
+    /// before this field existed also read as <see langword="null"/>.
+    /// </remarks>
+    [JsonPropertyName("converged")]
+    public bool? Converged { get; init; }
+
     /// <summary>Gets the number of solver iterations used.</summary>
     [JsonPropertyName("iterations")]
     public required int Iterations { get; init; }

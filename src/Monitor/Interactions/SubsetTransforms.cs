@@ -240,7 +240,7 @@ public static class SubsetTransforms
 
     /// <summary>Replaces g by its Möbius inverse: f(S) = Σ_{T ⊆ S} (-1)^{|S|-|T|} g(T).</summary>
     /// <param name="values">g, of length 2^n; overwritten by f.</param>
-    /// <remarks>This is the AND interaction transform: I_AND = Möbius(u_AND) (paper Eq. 3).</remarks>
+    /// <remarks>This is the AND interaction transform: I_AND = Möbius(u_AND) (paper Theorem 2.1 and appendix F, Eq. 16).</remarks>
     public static void Mobius(Span<double> values) => ApplyKronecker(values, 1, 0, -1, 1);
 
     /// <summary>Transpose of <see cref="SubsetSum"/>: g(T) = Σ_{S ⊇ T} f(S).</summary>

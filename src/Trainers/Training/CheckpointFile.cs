@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using Spindle.Monitor.IO;
 using TorchSharp;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -8,8 +9,8 @@ namespace Spindle.Trainers.Training;
 
 /// <summary>
 /// Reads and writes training checkpoints: one binary file holding a header, the metadata as JSON,
-/// TorchSharp's CPU generator state, the model's state dict and the optimizer's state, written to a
-/// temporary file and moved over the target so that a crash never leaves a half-written checkpoint.
+/// TorchSharp's CPU generator state, the model's state dict and the optimizer's state, written through
+/// <see cref="AtomicFile"/> (a temporary file moved over the target) so that a crash never leaves a half-written checkpoint.
 /// </summary>
 public static class CheckpointFile
 {
@@ -41,35 +42,23 @@ public static class CheckpointFile
     {
         var fullPath = Path.GetFullPath(path);
         Directory.CreateDirectory(Path.GetDirectoryName(fullPath)!);
-        var temp = $"{fullPath}.{Environment.ProcessId}.tmp";
-        try
+        AtomicFile.Write(fullPath, stream =>
         {
-            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None))
-            using (var writer = new BinaryWriter(stream))
+            using var writer = new BinaryWriter(stream, new System.Text.UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true), leaveOpen: true);
+            writer.Write(Magic);
+            writer.Write(FormatVersion);
+            writer.Write(JsonSerializer.Serialize(metadata, JsonOptions));
+            using (var rng = torch.random.get_rng_state())
             {
-                writer.Write(Magic);
-                writer.Write(FormatVersion);
-                writer.Write(JsonSerializer.Serialize(metadata, JsonOptions));
-                using (var rng = torch.random.get_rng_state())
-                {
-                    var bytes = rng.data<byte>().ToArray();
-                    writer.Write(bytes.Length);
-                    writer.Write(bytes);
-                }
-
-                model.save(writer);
-                optimizer.save_state_dict(writer);
-                writer.Flush();
-                stream.Flush(flushToDisk: true);
+                var bytes = rng.data<byte>().ToArray();
+                writer.Write(bytes.Length);
+                writer.Write(bytes);
             }
 
-            File.Move(temp, fullPath, overwrite: true);
-        }
-        catch
-        {
-            File.Delete(temp);
-            throw;
-        }
+            model.save(writer);
+            optimizer.save_state_dict(writer);
+            writer.Flush();
+        });
     }
 
     internal static CheckpointMetadata Read(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using Spindle.Monitor.IO;
 
 namespace Spindle.Trainers.Training;
 
@@ -46,10 +47,11 @@ public sealed class MetricsLogCallback : TrainingCallback, IDisposable
         Directory.CreateDirectory(Path.GetDirectoryName(_path)!);
         if (File.Exists(_path))
         {
+            // The rewrite on resume replaces the whole file, so it goes through AtomicFile: a crash leaves the old log
+            // or the trimmed one, never a half-written one. The per-epoch lines below are appends to the live file,
+            // which AtomicFile (whole-file replacement) does not fit: each is one flushed write.
             var kept = context.History.Select(m => JsonSerializer.Serialize(m, CheckpointFile.JsonOptions) + "\n");
-            var temp = _path + ".tmp";
-            File.WriteAllText(temp, string.Concat(kept), new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-            File.Move(temp, _path, overwrite: true);
+            AtomicFile.WriteAllText(_path, string.Concat(kept));
         }
 
         _writer?.Dispose();

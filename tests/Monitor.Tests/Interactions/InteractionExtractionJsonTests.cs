@@ -56,6 +56,46 @@ public class InteractionExtractionJsonTests
     }
 
     [Test]
+    public void FromJson_CapStoppedExtraction_KeepsConvergedFalseAndTheGap()
+    {
+        var rng = new Random(9);
+        var original = InteractionAnalyzer.Analyze([InteractionTestData.RandomOutputs(6, rng)], new InteractionAnalysisOptions { MaxIterations = 2 });
+
+        var loaded = InteractionExtraction.FromJson(original.ToJson());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(original.Samples[0].Converged, Is.False);
+            Assert.That(loaded.Samples[0].Converged, Is.False);
+            Assert.That(loaded.Samples[0].RelativeGap, Is.EqualTo(original.Samples[0].RelativeGap));
+            Assert.That(loaded.AllConverged, Is.False);
+            Assert.That(JsonNode.Parse(original.ToJson())!["samples"]![0]!["converged"]!.GetValue<bool>(), Is.False);
+        }
+    }
+
+    [Test]
+    public void FromJson_FileWithoutConvergenceFields_ReadsThemAsUnknown()
+    {
+        // A file written before the fields existed: the same layout without 'converged' and 'relativeGap'.
+        var node = JsonNode.Parse(Extract().ToJson())!;
+        foreach (var sample in node["samples"]!.AsArray())
+        {
+            sample!.AsObject().Remove("converged");
+            sample.AsObject().Remove("relativeGap");
+        }
+
+        var loaded = InteractionExtraction.FromJson(node.ToJsonString());
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(loaded.Samples.Select(s => s.Converged), Has.All.Null);
+            Assert.That(loaded.Samples.Select(s => s.RelativeGap), Has.All.Null);
+            Assert.That(loaded.AllConverged, Is.Null);
+            Assert.That(loaded.MaxRelativeGap, Is.Null);
+        }
+    }
+
+    [Test]
     public void Save_FolderMissing_ThrowsNamingTheFolder()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"spindle-missing-{Guid.NewGuid():N}");
@@ -161,6 +201,8 @@ public class InteractionExtractionJsonTests
             Assert.That(a.NoiseBound, Is.EqualTo(e.NoiseBound));
             Assert.That(a.Objective, Is.EqualTo(e.Objective));
             Assert.That(a.LowerBound, Is.EqualTo(e.LowerBound));
+            Assert.That(a.RelativeGap, Is.EqualTo(e.RelativeGap));
+            Assert.That(a.Converged, Is.EqualTo(e.Converged));
             Assert.That(a.Iterations, Is.EqualTo(e.Iterations));
             Assert.That(a.SalientAnd, Is.EqualTo(e.SalientAnd).AsCollection);
             Assert.That(a.SalientOr, Is.EqualTo(e.SalientOr).AsCollection);

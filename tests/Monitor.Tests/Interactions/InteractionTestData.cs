@@ -41,6 +41,24 @@ internal static class InteractionTestData
         return v;
     }
 
+    /// <summary>
+    /// v(T) = bias + Σ triggered planted interactions + uniform noise in ±fraction · qthres · |e(N) - e(∅)|, where e is
+    /// v without noise. For fraction ≤ 0.5 and qthres ≤ 0.25 every noise value lies inside the analyzer's noise bound
+    /// ζ = qthres · |v(N) - v(∅)| (the noise moves |v(N) - v(∅)| by at most 2 · fraction · qthres of it), so the planted
+    /// interactions with δ = the noise are a feasible explanation.
+    /// </summary>
+    public static double[] FromPlantedWithBoundedNoise(int n, double bias, IReadOnlyList<Planted> planted, double fraction, double qthres, Random rng)
+    {
+        var v = FromPlanted(n, bias, planted, 0, rng);
+        var amplitude = fraction * qthres * Math.Abs(v[^1] - v[0]);
+        for (var t = 0; t < v.Length; t++)
+        {
+            v[t] += amplitude * ((2 * rng.NextDouble()) - 1);
+        }
+
+        return v;
+    }
+
     /// <summary>Random planted interactions of orders 1..maxOrder with |value| in [0.5, 2].</summary>
     public static List<Planted> RandomPlanted(int n, int andCount, int orCount, int maxOrder, Random rng)
     {

@@ -100,18 +100,72 @@ public class MaskedOutputEvaluatorTests
         long[] labels = [0, 1];
         model.eval();
         double[][] inEval = new MaskedOutputEvaluator().Evaluate(model, variables, images, labels);
-        model.train();
-        model.DropoutLayer.eval();
+        double[] evalLogits = MaskingReference.Logits(x => model.call(x), images[0].unsqueeze(0));
 
-        double[][] inTraining = new MaskedOutputEvaluator().Evaluate(model, variables, images, labels);
+        // Training mode everywhere (dropout 0.5 active) except conv1, which is put in eval mode so that the restore
+        // must give each module its own mode back, not one mode to all.
+        model.train();
+        var conv1 = model.named_children().Single(c => c.name == "conv1").module;
+        conv1.eval();
+        double[] trainLogits = MaskingReference.Logits(x => model.call(x), images[0].unsqueeze(0));
+
+        double[][] fromTraining = new MaskedOutputEvaluator().Evaluate(model, variables, images, labels);
 
         using (Assert.EnterMultipleScope())
         {
-            // Same model, same batches: identical only if dropout was off in both runs.
-            Assert.That(inTraining, Is.EqualTo(inEval).AsCollection);
+            // Precondition: in training mode this model's output differs from its eval-mode output (active dropout).
+            Assert.That(trainLogits, Is.Not.EqualTo(evalLogits).AsCollection.Within(1e-3));
+
+            // Same model, same batches: identical to the eval-mode run only if the evaluator switched dropout off.
+            Assert.That(fromTraining, Is.EqualTo(inEval).AsCollection);
             Assert.That(model.training, Is.True);
-            Assert.That(model.DropoutLayer.training, Is.False);
-            Assert.That(model.children().Where(c => c != model.DropoutLayer).Select(c => c.training), Has.All.True);
+            Assert.That(conv1.training, Is.False);
+            Assert.That(model.named_children().Where(c => c.name != "conv1").Select(c => c.module.training), Has.All.True);
+        }
+    }
+
+    [Test]
+    public void Evaluate_CallerHasGradientsEnabled_RunsEveryForwardPassWithoutGradients()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new GradientRecordingMlp(4);
+        var rows = torch.rand(2, 4);
+        using var enableGrad = torch.enable_grad();
+        Assert.That(torch.is_grad_enabled(), Is.True, "precondition: the caller records gradients");
+
+        new MaskedOutputEvaluator(new MaskingOptions { MaxChunkRows = 5 }).Evaluate(model, new TabularVariables(new double[4]), rows, [0, 2]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            // 2 samples x 16 masks in chunks of at most 5 rows: 7 forward passes, none of which may build a graph.
+            Assert.That(model.GradientEnabled, Has.Count.EqualTo(7));
+            Assert.That(model.GradientEnabled, Has.All.False);
+            Assert.That(model.OutputRequiresGradient, Has.All.False);
+            Assert.That(torch.is_grad_enabled(), Is.True, "the caller's gradient mode is restored");
+        }
+    }
+
+    [Test]
+    public void Evaluate_FeatureMapVariablesWithGradientsEnabled_RunsPrefixAndSuffixWithoutGradients()
+    {
+        using var scope = torch.NewDisposeScope();
+        using var model = new SplitCnn();
+        var recorded = new List<bool>();
+        _ = model.named_children().Single(c => c.name == "conv1").module is nn.Module<Tensor, Tensor> conv1
+            ? conv1.register_forward_hook((_, _, output) => { recorded.Add(torch.is_grad_enabled() || output.requires_grad); return output; })
+            : throw new InvalidOperationException("conv1 is not a Module<Tensor, Tensor>");
+        _ = model.named_children().Single(c => c.name == "fc").module is nn.Module<Tensor, Tensor> fc
+            ? fc.register_forward_hook((_, _, output) => { recorded.Add(torch.is_grad_enabled() || output.requires_grad); return output; })
+            : throw new InvalidOperationException("fc is not a Module<Tensor, Tensor>");
+        using var enableGrad = torch.enable_grad();
+
+        new MaskedOutputEvaluator().Evaluate(model, new FeatureMapPatchVariables(PatchSelection.Fixed(Cells)), Images(2), [0, 1]);
+
+        using (Assert.EnterMultipleScope())
+        {
+            // Two prefix passes (one per sample) and at least one suffix pass, all without gradients.
+            Assert.That(recorded, Has.Count.GreaterThanOrEqualTo(3));
+            Assert.That(recorded, Has.All.False);
         }
     }
 

@@ -111,6 +111,34 @@ internal sealed class Mlp : nn.Module<Tensor, Tensor>
     }
 }
 
+/// <summary>A two-layer MLP that records, on every forward pass, whether gradients were enabled and whether its output requires a gradient.</summary>
+internal sealed class GradientRecordingMlp : nn.Module<Tensor, Tensor>
+{
+    private readonly Linear fc1;
+    private readonly Linear fc2;
+
+    public GradientRecordingMlp(int features, int classes = 3, long seed = 19) : base(nameof(GradientRecordingMlp))
+    {
+        torch.manual_seed(seed);
+        fc1 = nn.Linear(features, 8);
+        fc2 = nn.Linear(8, classes);
+        RegisterComponents();
+    }
+
+    public List<bool> GradientEnabled { get; } = [];
+
+    public List<bool> OutputRequiresGradient { get; } = [];
+
+    public override Tensor forward(Tensor input)
+    {
+        using var scope = torch.NewDisposeScope();
+        GradientEnabled.Add(torch.is_grad_enabled());
+        var output = fc2.call(nn.functional.relu(fc1.call(input)));
+        OutputRequiresGradient.Add(output.requires_grad);
+        return output.MoveToOuterDisposeScope();
+    }
+}
+
 /// <summary>Logits [sqrt(x0 + x1 + x2), 0]: NaN where the sum is negative.</summary>
 internal sealed class SqrtOfSum : nn.Module<Tensor, Tensor>
 {
