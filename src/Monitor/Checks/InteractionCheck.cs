@@ -155,7 +155,7 @@ public sealed class InteractionCheck : IDisposable
             fit,
             uncertainty,
             new CheckTimings(extractionSeconds, fitSeconds, bootstrapSeconds),
-            null,
+            extraction.AllConverged,
             extraction);
     }
 

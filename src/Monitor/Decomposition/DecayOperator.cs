@@ -16,8 +16,9 @@ namespace Spindle.Monitor.Decomposition;
 /// M(δ) x = (⊗W)(⊗Λ + s I)⁻¹(⊗W)ᵀ(⊗A) x: three butterfly passes and a diagonal scaling.
 /// </para>
 /// <para>
-/// A diagonal estimate of the effect: an isolated order-m interaction is scaled by about
-/// 1 / (1 + 4^m δ), so δ = 0.1 halves order-2 interactions and removes most of order 4 and above.
+/// The effect on an isolated interaction (<see cref="Retention"/>): at n = 10, δ = 1e-3 keeps
+/// 0.86, 0.71, 0.50, 0.28 of an interaction of order 1, 2, 3, 4; δ = 0.1 keeps 0.36, 0.16, 0.06,
+/// 0.02. Shrinkage grows quickly with order, and even order 1 is shrunk at large δ.
 /// </para>
 /// </remarks>
 public sealed class DecayOperator

@@ -1,7 +1,7 @@
 namespace Spindle.Monitor.Decomposition;
 
 /// <summary>
-/// Fits Eq. 10: min over α, β, δ, γ of Σ_m (A^(m),+ - A_theory^(m),+)² + (A^(m),- - A_theory^(m),-)²
+/// Fits Eq. 10 with the paper's decay family (<see cref="DecayShape.NoiseOperator"/>): min over α, β, δ, γ of Σ_m (A^(m),+ - A_theory^(m),+)² + (A^(m),- - A_theory^(m),-)²
 /// with A_theory = A_decay(δ, γ) + A_spindle(α, β).
 /// </summary>
 /// <remarks>
@@ -20,7 +20,7 @@ namespace Spindle.Monitor.Decomposition;
 /// order ⌈n/2⌉, at least 2 (<see cref="DecompositionFitOptions.MiddleOrderRetention"/>). The decay term is the
 /// distribution of interactions that survive training under feature noise (Theorem 3.1), and the
 /// spindle peaks at the middle orders (Claim 2); what that noise removes and the data still contain
-/// is left to the spindle. See the decomposition README for the evidence on planted data.
+/// is left to the spindle. See docs/decomposition.md for the evidence on planted data, and <see cref="MonotoneDecompositionFitter"/> for the default fit.
 /// </para>
 /// <para>Instances are not thread-safe (they share scratch buffers with the decay model).</para>
 /// </remarks>
