@@ -16,8 +16,8 @@ public sealed class InteractionCheckOptions
     public InteractionAnalysisOptions? Analysis { get; set; }
 
     /// <summary>Gets or sets the family the decay part is fitted in.</summary>
-    /// <value>The default value is <see cref="DecayShape.Monotone"/> (see docs/decomposition.md for the evidence).</value>
-    public DecayShape DecayShape { get; set; } = DecayShape.Monotone;
+    /// <value>The default value is <see cref="DecayShape.NoiseOperator"/> with δ held after the first check (see docs/decomposition.md for the evidence).</value>
+    public DecayShape DecayShape { get; set; } = DecayShape.NoiseOperator;
 
     /// <summary>Gets or sets the search ranges of the fit; <see langword="null"/> for the defaults.</summary>
     /// <value>The default value is <see langword="null"/>.</value>

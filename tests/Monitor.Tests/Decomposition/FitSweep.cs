@@ -8,7 +8,8 @@ namespace Spindle.Monitor.Tests.Decomposition;
 /// The sweep that chose the default α floor of the fit: clean and noisy generator functions
 /// (<see cref="SyntheticFunctions"/>, seeds 1-3, n = 8 and 10) fitted with the monotone decay at several
 /// α floors; prints spindle share and masses. Run with
-/// <c>SWEEP_MIN_ALPHA=0.8,0.9,1 dotnet test tests/Monitor.Tests --filter FitSweep</c>.
+/// <c>SWEEP_MIN_ALPHA=0.8,0.9,1 dotnet test tests/Monitor.Tests --filter FitSweep</c>
+/// (<c>SWEEP_SHAPE=operator</c> for the paper's M(δ) decay with δ fitted).
 /// </summary>
 [TestFixture]
 [Explicit("Selection sweep for the α floor; prints a table, asserts nothing.")]
@@ -35,7 +36,11 @@ internal sealed class FitSweep
                         var z = InteractionDistributions.NormalizationConstant(and, or, x.Tau);
                         var cells = floors.Select(f =>
                         {
-                            var s = new MonotoneDecompositionFitter(n, new DecompositionFitOptions { MinAlpha = f }).Fit(data).Summarize(z);
+                            var options = new DecompositionFitOptions { MinAlpha = f };
+                            var fit = Environment.GetEnvironmentVariable("SWEEP_SHAPE") == "operator"
+                                ? new DecompositionFitter(new DecayModel(and, or, x.Tau), options).Fit(data)
+                                : new MonotoneDecompositionFitter(n, options).Fit(data);
+                            var s = fit.Summarize(z);
                             return string.Create(CultureInfo.InvariantCulture, $"{s.SpindleMass:F2} {s.DecayMass:F2} {s.SpindleShare:F2}");
                         });
                         TestContext.Out.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{n} | {mix} | {sigma:F2} | {seed} | {data.Mass / z:F2} | ") + string.Join(" | ", cells));
