@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
+using Spindle.Monitor.EarlyStopping;
 using Spindle.Trainers.Data;
 using TorchSharp;
 using TorchSharp.Modules;

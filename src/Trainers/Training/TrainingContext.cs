@@ -1,3 +1,4 @@
+using Spindle.Monitor.EarlyStopping;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
 

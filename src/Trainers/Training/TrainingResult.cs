@@ -1,3 +1,5 @@
+using Spindle.Monitor.EarlyStopping;
+
 namespace Spindle.Trainers.Training;
 
 /// <summary>How a <see cref="Trainer"/> run ended.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Spindle.Monitor.EarlyStopping;
 using Spindle.Trainers.Training;
 using TorchSharp;
 

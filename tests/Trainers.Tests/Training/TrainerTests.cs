@@ -1,3 +1,4 @@
+using Spindle.Monitor.EarlyStopping;
 using Spindle.Trainers.Models;
 using Spindle.Trainers.Training;
 using TorchSharp;

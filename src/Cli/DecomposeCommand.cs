@@ -1,0 +1,232 @@
+using System.CommandLine;
+using System.Globalization;
+using Spindle.Monitor.Decomposition;
+using Spindle.Monitor.Interactions;
+
+namespace Spindle.Cli;
+
+/// <summary>
+/// <c>spindle decompose FILES...</c>: fits the decay + spindle decomposition (paper Eq. 10) to saved
+/// interaction extractions, prints the per-order table and summary, and draws a Figure-4-style PNG.
+/// </summary>
+internal static class DecomposeCommand
+{
+    /// <summary>Creates the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var files = new Argument<string[]>("files") { Description = "Interaction extraction files (spindle.interactions JSON). Each is one check unless --pool.", Arity = ArgumentArity.OneOrMore };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of tables." };
+        var png = new Option<string?>("--png") { Description = "PNG to write (one input or --pool). Default: next to each input, as NAME.decomposition.png." };
+        var noPng = new Option<bool>("--no-png") { Description = "Do not write PNGs." };
+        var pool = new Option<bool>("--pool") { Description = "Pool the samples of all files into one fit (same n and τ, or give --tau)." };
+        var tau = new Option<double?>("--tau") { Description = "Salience threshold τ overriding the files' own." };
+        var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11)." };
+        var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
+        var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
+        var command = new Command("decompose", "Split saved interactions into a decay-shaped (generalizable) and a spindle-shaped (non-generalizable) part (paper Eq. 7-10).")
+        {
+            files, json, png, noPng, pool, tau, baselines, minDelta, delta,
+        };
+        command.SetAction(parse => Run(
+            new DecomposeSettings(
+                parse.GetValue(files) ?? [],
+                parse.GetValue(json),
+                parse.GetValue(png),
+                parse.GetValue(noPng),
+                parse.GetValue(pool),
+                parse.GetValue(tau),
+                parse.GetValue(baselines) ?? [],
+                parse.GetValue(minDelta),
+                parse.GetValue(delta)),
+            Console.Out,
+            Console.Error));
+        return command;
+    }
+
+    /// <summary>Runs the command.</summary>
+    /// <param name="settings">The parsed settings.</param>
+    /// <param name="output">Where tables or JSON go.</param>
+    /// <param name="error">Where errors go.</param>
+    /// <returns>The exit code: 0 on success, 1 on bad input.</returns>
+    public static int Run(DecomposeSettings settings, TextWriter output, TextWriter error)
+    {
+        try
+        {
+            var checks = Prepare(settings);
+            var reports = checks.Select(check => Decompose(check, settings)).ToList();
+            if (settings.Json)
+            {
+                DecomposeReportWriter.WriteJson(reports, output);
+            }
+            else
+            {
+                DecomposeReportWriter.WriteText(reports, output);
+            }
+
+            return 0;
+        }
+        catch (Exception e) when (e is InvalidDataException or IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"spindle decompose: {e.Message}");
+            return 1;
+        }
+    }
+
+    private static List<DecomposeCheck> Prepare(DecomposeSettings settings)
+    {
+        if (settings.Files.Count == 0)
+        {
+            throw new ArgumentException("no input files.");
+        }
+
+        if (settings.Png is not null && settings.NoPng)
+        {
+            throw new ArgumentException($"--png {settings.Png} and --no-png contradict each other; give one.");
+        }
+
+        if (settings.FixedDelta is not null && settings.MinDelta is not null)
+        {
+            throw new ArgumentException("--delta fixes δ, so --min-delta would be ignored; give one.");
+        }
+
+        if (settings.Tau is { } t && (!(t >= 0) || !double.IsFinite(t)))
+        {
+            throw new ArgumentException($"--tau must be finite and ≥ 0, got {t.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        var extractions = settings.Files.Select(LoadChecked).ToList();
+        List<DecomposeCheck> checks;
+        if (settings.Pool && extractions.Count > 1)
+        {
+            var n = extractions[0].VariableCount;
+            var mismatch = extractions.FindIndex(e => e.VariableCount != n);
+            if (mismatch >= 0)
+            {
+                throw new ArgumentException($"--pool needs one n: {settings.Files[0]} has n = {n}, {settings.Files[mismatch]} has n = {extractions[mismatch].VariableCount}.");
+            }
+
+            var taus = extractions.Select(e => e.Tau).Distinct().ToList();
+            if (settings.Tau is null && taus.Count > 1)
+            {
+                throw new ArgumentException($"--pool needs one τ, the files have {string.Join(", ", taus.Select(x => x.ToString("G6", CultureInfo.InvariantCulture)))}; pass --tau.");
+            }
+
+            var name = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.Files[0])) ?? ".", "pooled");
+            checks = [new DecomposeCheck(string.Join(", ", settings.Files), name, extractions.SelectMany(e => e.Samples).ToList(), n, settings.Tau ?? taus[0])];
+        }
+        else
+        {
+            checks = extractions.Select((e, i) => new DecomposeCheck(settings.Files[i], StripExtension(settings.Files[i]), e.Samples.ToList(), e.VariableCount, settings.Tau ?? e.Tau)).ToList();
+        }
+
+        if (settings.Png is not null && checks.Count > 1)
+        {
+            throw new ArgumentException($"--png names one file but there are {checks.Count} inputs; drop --png (each PNG goes next to its input) or use --pool.");
+        }
+
+        if (settings.Baselines.Count > 0 && checks.Count > 1)
+        {
+            throw new ArgumentException("--baseline compares one target extraction with its baselines; give one input file.");
+        }
+
+        return checks;
+    }
+
+    private static DecomposeReport Decompose(DecomposeCheck check, DecomposeSettings settings)
+    {
+        if (check.Samples.Count == 0)
+        {
+            throw new InvalidDataException($"{check.Label}: the extraction holds no samples.");
+        }
+
+        if (check.VariableCount < 1)
+        {
+            throw new InvalidDataException($"{check.Label}: n = {check.VariableCount}; the decomposition needs at least one variable.");
+        }
+
+        var and = check.Samples.Select(s => s.And).ToList();
+        var or = check.Samples.Select(s => s.Or).ToList();
+        var data = InteractionDistributions.Compute(and, or, check.Tau);
+        var z = InteractionDistributions.NormalizationConstant(and, or, check.Tau);
+        var options = new DecompositionFitOptions();
+        if (settings.FixedDelta is { } fixedDelta)
+        {
+            options.MinDelta = fixedDelta;
+            options.MaxDelta = fixedDelta;
+        }
+        else if (settings.MinDelta is { } minDelta)
+        {
+            options.MinDelta = minDelta;
+            options.MaxDelta = Math.Max(options.MaxDelta, minDelta);
+        }
+
+        DecompositionFitter fitter;
+        try
+        {
+            fitter = new DecompositionFitter(new DecayModel(and, or, check.Tau), options);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new ArgumentException($"invalid δ option: {e.Message}", e);
+        }
+
+        var result = fitter.Fit(data);
+        var normalized = z > 0;
+        var summary = result.Summarize(normalized ? z : 1);
+        GeneralizabilitySplit? split = null;
+        double? similarity = null;
+        if (settings.Baselines.Count > 0)
+        {
+            var baselines = settings.Baselines.Select(LoadChecked).ToList();
+            for (var b = 0; b < baselines.Count; b++)
+            {
+                if (baselines[b].VariableCount != check.VariableCount || baselines[b].Samples.Count != check.Samples.Count)
+                {
+                    throw new InvalidDataException($"{settings.Baselines[b]}: n = {baselines[b].VariableCount} with {baselines[b].Samples.Count} samples; the target has n = {check.VariableCount} with {check.Samples.Count}. Baselines must be extracted on the same samples and variables.");
+                }
+            }
+
+            split = Generalizability.Split(
+                and,
+                or,
+                baselines.Select(e => (IReadOnlyList<double[]>)e.Samples.Select(s => s.And).ToList()).ToList(),
+                baselines.Select(e => (IReadOnlyList<double[]>)e.Samples.Select(s => s.Or).ToList()).ToList(),
+                check.Tau);
+            similarity = Faithfulness.Similarity(split.Generalizable, split.NonGeneralizable, result.Decay, result.Spindle);
+        }
+
+        string? pngPath = null;
+        if (!settings.NoPng)
+        {
+            pngPath = settings.Png ?? check.Stem + ".decomposition.png";
+            var title = string.Format(
+                CultureInfo.InvariantCulture,
+                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4:F3}",
+                Path.GetFileName(check.Stem),
+                summary.SpindleMass,
+                summary.DecayMass,
+                summary.SpindleShare,
+                result.RSquared);
+            DecompositionPlot.Save(result, normalized ? z : 1, title, pngPath, split);
+        }
+
+        return new DecomposeReport(check.Label, check.Samples.Count, check.Tau, normalized, fitter.MinDelta, result, summary, split, similarity, pngPath);
+    }
+
+    private static InteractionExtraction LoadChecked(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{path}: no such file.", path);
+        }
+
+        return InteractionExtraction.Load(path);
+    }
+
+    private static string StripExtension(string path)
+    {
+        var full = Path.GetFullPath(path);
+        return Path.Combine(Path.GetDirectoryName(full) ?? ".", Path.GetFileNameWithoutExtension(full));
+    }
+}

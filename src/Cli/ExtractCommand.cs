@@ -1,0 +1,290 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Spindle.Monitor.Interactions;
+
+namespace Spindle.Cli;
+
+/// <summary>
+/// <c>spindle extract</c>: AND-OR interactions from masked outputs given in a file (model-free). Parsing the command line,
+/// reading the outputs and analysing them are separate steps, so a model-driven source of outputs can reuse
+/// <see cref="Run"/>.
+/// </summary>
+internal static class ExtractCommand
+{
+    /// <summary>Creates the command.</summary>
+    /// <returns>The command.</returns>
+    public static Command Create()
+    {
+        var outputs = new Option<FileInfo?>("--outputs")
+        {
+            Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present.",
+        };
+        var run = new Option<DirectoryInfo?>("--run") { Description = "A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs." };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "With --run: the checkpoint to load (default: the run's last.ckpt)." };
+        var split = new Option<string>("--split") { Description = "With --run: take the samples from the 'test' or 'train' split (indices before any subset or label noise).", DefaultValueFactory = _ => "test" };
+        var sampleIndices = new Option<int[]>("--samples") { Description = "With --run: sample indices, e.g. --samples 0 1 2.", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
+        var variables = new Option<int>("--variables") { Description = "With --run: the number n of input variables (patches or token positions).", DefaultValueFactory = _ => 10 };
+        var placement = new Option<string>("--on") { Description = "With --run: 'input' patches, or 'feature-map' patches of the model's named intermediate feature map.", DefaultValueFactory = _ => "input" };
+        var grid = new Option<int>("--grid") { Description = "With --run: patches form a GRID x GRID grid; n of them are drawn from its central region.", DefaultValueFactory = _ => 8 };
+        var seed = new Option<int>("--seed") { Description = "With --run: the seed of the random choice of patches or token positions.", DefaultValueFactory = _ => 0 };
+        var solver = new Option<string>("--solver") { Description = "exact (ADMM with a certified duality gap) or reference (the published SGD procedure).", DefaultValueFactory = _ => "exact" };
+        var qthres = new Option<double>("--qthres") { Description = "Noise bound factor: |δ_T| ≤ qthres·|v(N) - v(∅)|.", DefaultValueFactory = _ => 0.02 };
+        var tau = new Option<double?>("--tau") { Description = "Salience threshold τ (default 0.02·mean |v(N) - v(∅)| over the samples)." };
+        var top = new Option<int>("--top") { Description = "How many interactions to list per sample, by |I|.", DefaultValueFactory = _ => 10 };
+        var json = new Option<bool>("--json") { Description = "Print JSON (and, or, objective, ...) instead of tables." };
+        var output = new Option<FileInfo?>("--out") { Description = "Write the full extraction (versioned JSON) to this file, atomically." };
+        var iterations = new Option<int?>("--iterations") { Description = "Iteration cap (exact) or iteration count (reference)." };
+        var command = new Command("extract", "Extract AND-OR interactions from the 2^n masked outputs of one or more samples.")
+        {
+            outputs, run, checkpoint, split, sampleIndices, variables, placement, grid, seed, solver, qthres, tau, top, json, output, iterations,
+        };
+        command.SetAction(parse =>
+        {
+            try
+            {
+                var options = new InteractionAnalysisOptions
+                {
+                    Solver = ParseSolver(parse.GetValue(solver)),
+                    NoiseThreshold = parse.GetValue(qthres),
+                    Tau = parse.GetValue(tau),
+                };
+                if (parse.GetValue(iterations) is { } count)
+                {
+                    options.MaxIterations = count;
+                    options.ReferenceIterations = count;
+                }
+
+                if (parse.GetValue(output) is { } saveTo && !Directory.Exists(Path.GetDirectoryName(saveTo.FullName)))
+                {
+                    throw new ArgumentException($"--out {saveTo}: the folder {Path.GetDirectoryName(saveTo.FullName)} does not exist.");
+                }
+
+                var outputsFile = parse.GetValue(outputs);
+                var runFolder = parse.GetValue(run);
+                if ((outputsFile is null) == (runFolder is null))
+                {
+                    throw new ArgumentException("Give exactly one source: --outputs FILE (model-free) or --run DIR (a trained model).");
+                }
+
+                if (outputsFile is not null)
+                {
+                    Option[] runOnly = [checkpoint, split, sampleIndices, variables, placement, grid, seed];
+                    var ignored = runOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                    if (ignored.Count > 0)
+                    {
+                        throw new ArgumentException($"{string.Join(", ", ignored)} only apply with --run; --outputs already holds the 2^n outputs.");
+                    }
+
+                    var (samples, single) = ReadOutputs(outputsFile.FullName);
+                    return Run(samples, single, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
+                }
+
+                var request = new ModelExtractionRequest
+                {
+                    RunFolder = runFolder!.FullName,
+                    Checkpoint = parse.GetValue(checkpoint)?.FullName,
+                    Split = parse.GetValue(split)!,
+                    Samples = parse.GetValue(sampleIndices)!,
+                    Variables = parse.GetValue(variables),
+                    Placement = ParsePlacement(parse.GetValue(placement)),
+                    Grid = parse.GetValue(grid),
+                    Seed = parse.GetValue(seed),
+                };
+                var watch = Stopwatch.StartNew();
+                var extraction = ModelExtraction.Extract(request, options);
+                return Report(extraction, request.Samples.Count == 1, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, watch.Elapsed, Console.Out);
+            }
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
+            {
+                Console.Error.WriteLine($"spindle extract: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+
+    /// <summary>Analyses the outputs and writes the report.</summary>
+    /// <param name="samples">Per sample, the 2^n outputs.</param>
+    /// <param name="single">Whether the input was one flat array (the JSON report then has flat <c>and</c>/<c>or</c> arrays).</param>
+    /// <param name="options">The analysis options.</param>
+    /// <param name="top">Interactions listed per sample.</param>
+    /// <param name="json">Print JSON instead of tables.</param>
+    /// <param name="outputPath">Where to save the full extraction, or <see langword="null"/>.</param>
+    /// <param name="writer">Where the report goes.</param>
+    /// <returns>The exit code.</returns>
+    public static int Run(IReadOnlyList<double[]> samples, bool single, InteractionAnalysisOptions options, int top, bool json, string? outputPath, TextWriter writer)
+    {
+        var watch = Stopwatch.StartNew();
+        var extraction = InteractionAnalyzer.Analyze(samples, options);
+        return Report(extraction, single, top, json, outputPath, watch.Elapsed, writer);
+    }
+
+    /// <summary>Saves the extraction if asked and writes the report.</summary>
+    /// <param name="extraction">The extraction.</param>
+    /// <param name="single">Whether the JSON report has flat <c>and</c>/<c>or</c> arrays (one sample).</param>
+    /// <param name="top">Interactions listed per sample.</param>
+    /// <param name="json">Print JSON instead of tables.</param>
+    /// <param name="outputPath">Where to save the full extraction, or <see langword="null"/>.</param>
+    /// <param name="elapsed">The time the extraction took.</param>
+    /// <param name="writer">Where the report goes.</param>
+    /// <returns>The exit code.</returns>
+    public static int Report(InteractionExtraction extraction, bool single, int top, bool json, string? outputPath, TimeSpan elapsed, TextWriter writer)
+    {
+        if (outputPath is not null)
+        {
+            extraction.Save(outputPath);
+        }
+
+        if (json)
+        {
+            writer.WriteLine(ToReportJson(extraction, single, elapsed));
+        }
+        else
+        {
+            WriteTables(extraction, top, elapsed, writer);
+            if (outputPath is not null)
+            {
+                writer.WriteLine($"Wrote {outputPath}.");
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>Reads <c>{"n": n, "values": [...]}</c> or <c>{"n": n, "values": [[...], ...]}</c>.</summary>
+    /// <param name="path">The file.</param>
+    /// <returns>The samples and whether the file held a single flat array.</returns>
+    /// <exception cref="InvalidDataException">The file does not have that shape.</exception>
+    public static (List<double[]> Samples, bool Single) ReadOutputs(string path)
+    {
+        JsonNode? parsed;
+        try
+        {
+            parsed = JsonNode.Parse(File.ReadAllText(path));
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not valid JSON ({e.Message})", e);
+        }
+
+        var root = parsed as JsonObject
+            ?? throw new InvalidDataException($"{path}: expected a JSON object with \"n\" and \"values\".");
+        if (root["values"] is not JsonArray values || values.Count == 0)
+        {
+            throw new InvalidDataException($"{path}: \"values\" must be a non-empty array of numbers or of arrays of numbers.");
+        }
+
+        var single = values[0] is JsonValue;
+        var samples = single ? [ToDoubles(values, path, "values")] : values.Select((s, i) => ToDoubles(s as JsonArray, path, $"values[{i}]")).ToList();
+        if (root["n"] is JsonNode nNode)
+        {
+            if (nNode is not JsonValue nValue || !nValue.TryGetValue(out int n))
+            {
+                throw new InvalidDataException($"{path}: \"n\" must be a whole number (the variable count), got {nNode.ToJsonString()}.");
+            }
+
+            for (var i = 0; i < samples.Count; i++)
+            {
+                if (n < 0 || n > 30 || samples[i].Length != 1 << n)
+                {
+                    throw new InvalidDataException($"{path}: \"n\" is {n}, so every sample needs 2^{n} values, but sample {i} has {samples[i].Length}.");
+                }
+            }
+        }
+
+        return (samples, single);
+    }
+
+    private static double[] ToDoubles(JsonArray? array, string path, string name)
+    {
+        if (array is null)
+        {
+            throw new InvalidDataException($"{path}: \"{name}\" must be an array of numbers.");
+        }
+
+        var result = new double[array.Count];
+        for (var i = 0; i < array.Count; i++)
+        {
+            if (array[i] is not JsonValue value || !value.TryGetValue(out double x))
+            {
+                throw new InvalidDataException($"{path}: \"{name}\"[{i}] is not a number.");
+            }
+
+            result[i] = x;
+        }
+
+        return result;
+    }
+
+    private static VariablePlacement ParsePlacement(string? name) => name?.ToLowerInvariant() switch
+    {
+        "input" => VariablePlacement.Input,
+        "feature-map" => VariablePlacement.FeatureMap,
+        _ => throw new ArgumentException($"--on must be 'input' or 'feature-map', got '{name}'."),
+    };
+
+    private static InteractionSolver ParseSolver(string? name) => name?.ToLowerInvariant() switch
+    {
+        "exact" => InteractionSolver.Exact,
+        "reference" => InteractionSolver.Reference,
+        _ => throw new ArgumentException($"--solver must be 'exact' or 'reference', got '{name}'."),
+    };
+
+    private static string ToReportJson(InteractionExtraction extraction, bool single, TimeSpan elapsed)
+    {
+        var samples = extraction.Samples;
+        var report = new JsonObject
+        {
+            ["n"] = extraction.VariableCount,
+            ["solver"] = extraction.Solver == InteractionSolver.Exact ? "exact" : "reference",
+            ["tau"] = extraction.Tau,
+            ["normalization"] = extraction.Normalization,
+            ["seconds"] = elapsed.TotalSeconds,
+            ["objective"] = single ? samples[0].Objective : new JsonArray([.. samples.Select(s => (JsonNode)s.Objective)]),
+            ["lowerBound"] = single ? samples[0].LowerBound : new JsonArray([.. samples.Select(s => (JsonNode?)s.LowerBound)]),
+            ["and"] = single ? Array(samples[0].And) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.And))]),
+            ["or"] = single ? Array(samples[0].Or) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.Or))]),
+            ["positiveByOrder"] = Array(extraction.MeanPositiveByOrder),
+            ["negativeByOrder"] = Array(extraction.MeanNegativeByOrder),
+        };
+        return report.ToJsonString();
+    }
+
+    private static JsonArray Array(double[] values) => new([.. values.Select(v => (JsonNode)v)]);
+
+    private static void WriteTables(InteractionExtraction extraction, int top, TimeSpan elapsed, TextWriter writer)
+    {
+        var n = extraction.VariableCount;
+        writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"n = {n}, {extraction.Samples.Count} sample(s), solver {extraction.Solver}, qthres {extraction.NoiseThreshold}, τ = {extraction.Tau:G6}, Z = {extraction.Normalization:G6}, {elapsed.TotalMilliseconds:F1} ms"));
+        for (var index = 0; index < extraction.Samples.Count; index++)
+        {
+            var sample = extraction.Samples[index];
+            var bound = sample.LowerBound is { } lb ? string.Create(CultureInfo.InvariantCulture, $", lower bound {lb:G8} (gap {(sample.Objective - lb) / Math.Max(sample.Objective, double.Epsilon):P3})") : string.Empty;
+            writer.WriteLine();
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"sample {index}: objective {sample.Objective:G8}{bound}, {sample.Iterations} iterations, {sample.SalientAnd.Length} salient AND, {sample.SalientOr.Length} salient OR, bias v(∅)-δ = {sample.And[0]:G6}"));
+            var ranked = Enumerable.Range(1, sample.And.Length - 1)
+                .SelectMany(s => new[] { (Kind: "AND", Mask: s, Value: sample.And[s]), (Kind: "OR", Mask: s, Value: sample.Or[s]) })
+                .Where(x => x.Value != 0)
+                .OrderByDescending(x => Math.Abs(x.Value))
+                .Take(top);
+            writer.WriteLine($"  {"kind",-4} {"order",5} {"value",14}  variables");
+            foreach (var (kind, mask, value) in ranked)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {kind,-4} {SubsetTransforms.Order(mask),5} {value,14:G8}  {SubsetTransforms.Describe(mask)}"));
+            }
+        }
+
+        writer.WriteLine();
+        writer.WriteLine("Per-order distribution (Eq. 6, salient AND and OR, mean over samples; normalised by Z):");
+        writer.WriteLine($"  {"m",3} {"A+",14} {"A-",14} {"A+/Z",10} {"A-/Z",10}");
+        for (var m = 1; m <= n; m++)
+        {
+            var plus = extraction.NormalizedPositiveByOrder?[m];
+            var minus = extraction.NormalizedNegativeByOrder?[m];
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {m,3} {extraction.MeanPositiveByOrder[m],14:G6} {extraction.MeanNegativeByOrder[m],14:G6} {(plus is { } p ? p.ToString("F4", CultureInfo.InvariantCulture) : "-"),10} {(minus is { } q ? q.ToString("F4", CultureInfo.InvariantCulture) : "-"),10}"));
+        }
+    }
+}

@@ -1,0 +1,119 @@
+using System.Text.Json;
+using Spindle.Monitor.IO;
+using Spindle.Trainers.Models;
+using Spindle.Trainers.Training;
+
+namespace Spindle.Cli;
+
+/// <summary>Everything a <c>spindle train</c> run depends on; written to the run folder as <c>config.json</c>.</summary>
+internal sealed record TrainSettings
+{
+    public const string ConfigFile = "config.json";
+
+    public string Model { get; init; } = "cnn";
+
+    public static readonly string[] Datasets = ["fashion-mnist", "mnist", "cifar10", "sst2"];
+
+    public string Dataset { get; init; } = "fashion-mnist";
+
+    /// <summary>Gets the dataset's directory, or null for the embedded Fashion-MNIST subset.</summary>
+    public string? Data { get; init; }
+
+    /// <summary>Gets the BERT WordPiece vocabulary file (sst2 only).</summary>
+    public string? Vocabulary { get; init; }
+
+    /// <summary>Gets the token-id row length (sst2 only).</summary>
+    public int MaxLength { get; init; } = 64;
+
+    public int Epochs { get; init; } = 10;
+
+    public string Optimizer { get; init; } = "adam";
+
+    public double LearningRate { get; init; } = 1e-3;
+
+    public double Momentum { get; init; } = 0.9;
+
+    public double WeightDecay { get; init; }
+
+    public int BatchSize { get; init; } = 64;
+
+    public double LabelNoise { get; init; }
+
+    /// <summary>Gets the number of training samples to keep (class-balanced), or null for all.</summary>
+    public int? Subset { get; init; }
+
+    public int Seed { get; init; }
+
+    public string Device { get; init; } = "cpu";
+
+    /// <summary>Gets TorchSharp's intra-op thread count, or null for its default (the core count).</summary>
+    public int? Threads { get; init; }
+
+    public double? WidthMultiplier { get; init; }
+
+    public double? Dropout { get; init; }
+
+    public int? MaxBatchesPerEpoch { get; init; }
+
+    /// <summary>Gets a value indicating whether to skip the per-epoch test evaluation (benchmarks).</summary>
+    public bool SkipEvaluation { get; init; }
+
+    public static TrainSettings Load(string runFolder)
+    {
+        var path = Path.Combine(runFolder, ConfigFile);
+        if (!File.Exists(path))
+        {
+            throw new FileNotFoundException($"{runFolder} is not a run folder: it has no {ConfigFile}.", path);
+        }
+
+        try
+        {
+            return JsonSerializer.Deserialize<TrainSettings>(File.ReadAllText(path), CheckpointFile.JsonOptions)
+                ?? throw new InvalidDataException($"{path} is empty.");
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: not a valid run configuration ({e.Message})", e);
+        }
+    }
+
+    public void Save(string runFolder)
+    {
+        var path = Path.Combine(runFolder, ConfigFile);
+        AtomicFile.WriteAllText(path, JsonSerializer.Serialize(this, IndentedJson));
+    }
+
+    /// <summary>Checks the values and says what is wrong.</summary>
+    /// <exception cref="ArgumentException">A value is out of range.</exception>
+    public void Validate()
+    {
+        Require(ModelFactory.Names.Contains(Model), $"--model {Model} is unknown; choose one of {string.Join(", ", ModelFactory.Names)}.");
+        Require(Datasets.Contains(Dataset), $"--dataset {Dataset} is unknown; choose one of {string.Join(", ", Datasets)}.");
+        Require(MaxLength >= 2, $"--max-length must be at least 2, got {MaxLength}.");
+        Require(Epochs >= 1, $"--epochs must be at least 1, got {Epochs}.");
+        Require(Optimizer is "adam" or "sgd", $"--optimizer must be adam or sgd, got {Optimizer}.");
+        Require(LearningRate > 0 && double.IsFinite(LearningRate), $"--lr must be positive, got {LearningRate}.");
+        Require(Momentum is >= 0 and < 1, $"--momentum must be in [0, 1), got {Momentum}.");
+        Require(WeightDecay >= 0, $"--weight-decay must be non-negative, got {WeightDecay}.");
+        Require(BatchSize >= 1, $"--batch-size must be at least 1, got {BatchSize}.");
+        Require(LabelNoise is >= 0 and <= 1, $"--label-noise must be a fraction in [0, 1], got {LabelNoise}.");
+        Require(Subset is null or >= 1, $"--subset must be at least 1, got {Subset}.");
+        Require(Device is "cpu" or "cuda", $"--device must be cpu or cuda, got {Device}.");
+        Require(Threads is null or >= 1, $"--threads must be at least 1, got {Threads}.");
+        Require(WidthMultiplier is null || Model == "vgg11", $"--width applies to vgg11 only; --model {Model} has a fixed width.");
+        Require(WidthMultiplier is null or > 0 && double.IsFinite(WidthMultiplier ?? 1), $"--width must be positive, got {WidthMultiplier}.");
+        Require(Dropout is null || Model is "cnn" or "bert-tiny", $"--dropout applies to cnn and bert-tiny only; --model {Model} has no dropout layer.");
+        Require(Dropout is null or >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
+        Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
+    }
+
+    private static readonly JsonSerializerOptions IndentedJson = new(CheckpointFile.JsonOptions) { WriteIndented = true };
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,23 @@
+namespace Spindle.Monitor.EarlyStopping;
+
+/// <summary>Why a training run ended.</summary>
+public enum StopReason
+{
+    /// <summary>Training has not stopped (the value of <see cref="StopDecision.Continue"/>).</summary>
+    None = 0,
+
+    /// <summary>All requested epochs ran.</summary>
+    Completed,
+
+    /// <summary>An early-stopping rule fired.</summary>
+    EarlyStopping,
+
+    /// <summary>The training loss became NaN or infinite.</summary>
+    Diverged,
+
+    /// <summary>The caller's cancellation token was cancelled.</summary>
+    Cancelled,
+
+    /// <summary>A callback asked to stop for a reason of its own.</summary>
+    Requested,
+}

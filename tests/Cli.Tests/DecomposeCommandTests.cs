@@ -1,0 +1,221 @@
+using System.Text.Json;
+using Spindle.Monitor.Interactions;
+
+namespace Spindle.Cli.Tests;
+
+public class DecomposeCommandTests
+{
+    private string _directory = string.Empty;
+
+    [SetUp]
+    public void CreateDirectory()
+    {
+        _directory = Path.Combine(Path.GetTempPath(), "spindle-decompose-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(_directory);
+    }
+
+    [TearDown]
+    public void DeleteDirectory() => Directory.Delete(_directory, recursive: true);
+
+    [Test]
+    public void Run_SyntheticExtraction_PrintsTableAndWritesPng()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 6, samples: 4).Save(file);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file]), output, error);
+
+        var png = Path.Combine(_directory, "check.decomposition.png");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, error.ToString());
+            Assert.That(output.ToString(), Does.Contain("spindle mass").And.Contain("R^2"));
+            Assert.That(File.Exists(png), Is.True);
+            Assert.That(File.ReadAllBytes(png).Take(8), Is.EqualTo(PngSignature).AsCollection);
+            Assert.That(Directory.GetFiles(_directory, "*.tmp"), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Run_JsonWithBaseline_ReportsOrdersAndSimilarity()
+    {
+        var file = Path.Combine(_directory, "target.json");
+        var baseline = Path.Combine(_directory, "baseline.json");
+        SyntheticExtraction(seed: 2, n: 5, samples: 3).Save(file);
+        SyntheticExtraction(seed: 2, n: 5, samples: 3, noiseSeed: 99).Save(baseline);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], json: true, noPng: true, baselines: [baseline]), output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        using var document = JsonDocument.Parse(output.ToString());
+        var check = document.RootElement.GetProperty("checks")[0];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(check.GetProperty("variableCount").GetInt32(), Is.EqualTo(5));
+            Assert.That(check.GetProperty("orders").GetProperty("spindlePositive").GetArrayLength(), Is.EqualTo(5));
+            Assert.That(check.GetProperty("similarity").GetDouble(), Is.InRange(0.0, 1.0));
+            Assert.That(check.GetProperty("png").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        }
+    }
+
+    [Test]
+    public void Run_MissingFile_FailsWithMessage()
+    {
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([Path.Combine(_directory, "absent.json")]), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain("absent.json"));
+        }
+    }
+
+    [Test]
+    public void Run_PngInAMissingFolder_NamesTheFolderNotATemporaryFile()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        var missing = Path.Combine(_directory, "missing");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], png: Path.Combine(missing, "out.png")), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain($"the folder {missing} does not exist"));
+            Assert.That(error.ToString(), Does.Not.Contain(".tmp"));
+        }
+    }
+
+    [TestCase(true, false, "--no-png contradict")]
+    [TestCase(false, true, "--min-delta would be ignored")]
+    public void Run_ContradictoryOptions_FailsInsteadOfIgnoringOne(bool pngAndNoPng, bool deltaAndMinDelta, string expected)
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        var settings = Settings([file], noPng: pngAndNoPng, png: pngAndNoPng ? Path.Combine(_directory, "out.png") : null);
+        if (deltaAndMinDelta)
+        {
+            settings = settings with { FixedDelta = 0.5, MinDelta = 0.1, NoPng = true };
+        }
+
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(settings, output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain(expected));
+        }
+    }
+
+    [Test]
+    public void Run_PngWithTwoInputs_FailsBeforeWriting()
+    {
+        var first = Path.Combine(_directory, "a.json");
+        var second = Path.Combine(_directory, "b.json");
+        SyntheticExtraction(seed: 3, n: 4, samples: 2).Save(first);
+        SyntheticExtraction(seed: 4, n: 4, samples: 2).Save(second);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([first, second], png: Path.Combine(_directory, "out.png")), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain("--png"));
+            Assert.That(Directory.GetFiles(_directory, "*.png"), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Run_PoolTwoFiles_FitsAllSamplesTogether()
+    {
+        var first = Path.Combine(_directory, "a.json");
+        var second = Path.Combine(_directory, "b.json");
+        SyntheticExtraction(seed: 5, n: 4, samples: 2).Save(first);
+        SyntheticExtraction(seed: 6, n: 4, samples: 3).Save(second);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([first, second], json: true, noPng: true) with { Pool = true, Tau = 0.05 }, output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        using var document = JsonDocument.Parse(output.ToString());
+        var checks = document.RootElement.GetProperty("checks");
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(checks.GetArrayLength(), Is.EqualTo(1));
+            Assert.That(checks[0].GetProperty("samples").GetInt32(), Is.EqualTo(5));
+            // --tau passes through to the report unchanged: exact.
+            Assert.That(checks[0].GetProperty("tau").GetDouble(), Is.EqualTo(0.05).Within(0));
+        }
+    }
+
+    private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
+
+    private static DecomposeSettings Settings(string[] files, bool json = false, bool noPng = false, string? png = null, string[]? baselines = null)
+        => new(files, json, png, noPng, Pool: false, Tau: null, baselines ?? [], MinDelta: null, FixedDelta: null);
+
+    /// <summary>
+    /// Outputs of a model made of a few low-order AND/OR interactions plus Gaussian noise on every
+    /// interaction, turned into v(x_T) by universal matching and extracted with the library's solver.
+    /// </summary>
+    private static InteractionExtraction SyntheticExtraction(int seed, int n, int samples, int? noiseSeed = null)
+    {
+        var random = new Random(seed);
+        var noise = new Random(noiseSeed ?? seed + 1000);
+        var size = 1 << n;
+        var outputs = new List<double[]>();
+        for (var i = 0; i < samples; i++)
+        {
+            var and = new double[size];
+            var or = new double[size];
+            for (var s = 1; s < size; s++)
+            {
+                and[s] = 0.1 * Gaussian(noise);
+                or[s] = 0.1 * Gaussian(noise);
+            }
+
+            for (var c = 0; c < 6; c++)
+            {
+                var mask = 1 << random.Next(n);
+                if (random.Next(2) == 0)
+                {
+                    mask |= 1 << random.Next(n);
+                }
+
+                (random.Next(2) == 0 ? and : or)[mask] += 1 + random.NextDouble();
+            }
+
+            // v(x_T) = Σ_{S ⊆ T} I_AND(S) + Σ_{S ∩ T ≠ ∅} I_OR(S) = SubsetSum(and)(T) + total_OR - SubsetSum(or)(N \ T).
+            var values = (double[])and.Clone();
+            SubsetTransforms.SubsetSum(values);
+            var orSums = (double[])or.Clone();
+            SubsetTransforms.SubsetSum(orSums);
+            for (var t = 0; t < size; t++)
+            {
+                values[t] += orSums[size - 1] - orSums[(size - 1) & ~t];
+            }
+
+            outputs.Add(values);
+        }
+
+        return InteractionAnalyzer.Analyze(outputs);
+    }
+
+    private static double Gaussian(Random random)
+        => Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+}
