@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spindle.Monitor.Checks;
 using Spindle.Monitor.Decomposition;
 using Spindle.Monitor.Interactions;
 
@@ -24,9 +25,11 @@ internal static class DecomposeCommand
         var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11)." };
         var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
         var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
+        var decay = new Option<DecayShape>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*, default) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => DecayShape.NoiseOperator, CustomParser = ParseShape };
+        var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates over the samples for the intervals (0: none).", DefaultValueFactory = _ => 200 };
         var command = new Command("decompose", "Split saved interactions into a decay-shaped (generalizable) and a spindle-shaped (non-generalizable) part (paper Eq. 7-10).")
         {
-            files, json, png, noPng, pool, tau, baselines, minDelta, delta,
+            files, json, png, noPng, pool, tau, baselines, minDelta, delta, decay, bootstrap,
         };
         command.SetAction(parse => Run(
             new DecomposeSettings(
@@ -38,7 +41,9 @@ internal static class DecomposeCommand
                 parse.GetValue(tau),
                 parse.GetValue(baselines) ?? [],
                 parse.GetValue(minDelta),
-                parse.GetValue(delta)),
+                parse.GetValue(delta),
+                parse.GetValue(decay),
+                parse.GetValue(bootstrap)),
             Console.Out,
             Console.Error));
         return command;
@@ -88,6 +93,16 @@ internal static class DecomposeCommand
         if (settings.FixedDelta is not null && settings.MinDelta is not null)
         {
             throw new ArgumentException("--delta fixes δ, so --min-delta would be ignored; give one.");
+        }
+
+        if (settings.Bootstrap < 0)
+        {
+            throw new ArgumentException($"--bootstrap must be ≥ 0, got {settings.Bootstrap.ToString(CultureInfo.InvariantCulture)}.");
+        }
+
+        if (settings.Decay == DecayShape.Monotone && (settings.FixedDelta is not null || settings.MinDelta is not null))
+        {
+            throw new ArgumentException("--decay monotone has no δ; --delta and --min-delta apply to --decay noise-operator.");
         }
 
         if (settings.Tau is { } t && (!(t >= 0) || !double.IsFinite(t)))
@@ -145,35 +160,35 @@ internal static class DecomposeCommand
             throw new InvalidDataException($"{check.Label}: n = {check.VariableCount}; the decomposition needs at least one variable.");
         }
 
-        var and = check.Samples.Select(s => s.And).ToList();
-        var or = check.Samples.Select(s => s.Or).ToList();
-        var data = InteractionDistributions.Compute(and, or, check.Tau);
-        var z = InteractionDistributions.NormalizationConstant(and, or, check.Tau);
-        var options = new DecompositionFitOptions();
+        var fitOptions = new DecompositionFitOptions();
         if (settings.FixedDelta is { } fixedDelta)
         {
-            options.MinDelta = fixedDelta;
-            options.MaxDelta = fixedDelta;
+            fitOptions.MinDelta = fixedDelta;
+            fitOptions.MaxDelta = fixedDelta;
         }
         else if (settings.MinDelta is { } minDelta)
         {
-            options.MinDelta = minDelta;
-            options.MaxDelta = Math.Max(options.MaxDelta, minDelta);
+            fitOptions.MinDelta = minDelta;
+            fitOptions.MaxDelta = Math.Max(fitOptions.MaxDelta, minDelta);
         }
 
-        DecompositionFitter fitter;
+        var options = new InteractionCheckOptions { DecayShape = settings.Decay, Fit = fitOptions, BootstrapReplicates = settings.Bootstrap };
+        CheckResult result;
         try
         {
-            fitter = new DecompositionFitter(new DecayModel(and, or, check.Tau), options);
+            options.Validate();
+            result = InteractionCheck.Analyze(check.Samples, check.Tau, options, new CheckProvenance { Run = check.Label });
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentOutOfRangeException e) when (e.ParamName is nameof(DecompositionFitOptions.MinDelta) or nameof(DecompositionFitOptions.MaxDelta))
         {
-            throw new ArgumentException($"invalid δ option: {e.Message}", e);
+            throw new ArgumentException($"{(settings.FixedDelta is null ? "--min-delta" : "--delta")} must be finite and > 0.", e);
         }
 
-        var result = fitter.Fit(data);
-        var normalized = z > 0;
-        var summary = result.Summarize(normalized ? z : 1);
+        var and = check.Samples.Select(s => s.And).ToList();
+        var or = check.Samples.Select(s => s.Or).ToList();
+        var fit = result.Fit;
+        var normalized = result.Z > 0;
+        var summary = result.Summary ?? fit.Summarize(1);
         GeneralizabilitySplit? split = null;
         double? similarity = null;
         if (settings.Baselines.Count > 0)
@@ -193,7 +208,7 @@ internal static class DecomposeCommand
                 baselines.Select(e => (IReadOnlyList<double[]>)e.Samples.Select(s => s.And).ToList()).ToList(),
                 baselines.Select(e => (IReadOnlyList<double[]>)e.Samples.Select(s => s.Or).ToList()).ToList(),
                 check.Tau);
-            similarity = Faithfulness.Similarity(split.Generalizable, split.NonGeneralizable, result.Decay, result.Spindle);
+            similarity = Faithfulness.Similarity(split.Generalizable, split.NonGeneralizable, fit.Decay, fit.Spindle);
         }
 
         string? pngPath = null;
@@ -207,11 +222,11 @@ internal static class DecomposeCommand
                 summary.SpindleMass,
                 summary.DecayMass,
                 summary.SpindleShare,
-                result.RSquared);
-            DecompositionPlot.Save(result, normalized ? z : 1, title, pngPath, split);
+                fit.RSquared);
+            DecompositionPlot.Save(fit, normalized ? result.Z : 1, title, pngPath, split);
         }
 
-        return new DecomposeReport(check.Label, check.Samples.Count, check.Tau, normalized, fitter.MinDelta, result, summary, split, similarity, pngPath);
+        return new DecomposeReport(check.Label, result, summary, split, similarity, pngPath);
     }
 
     private static InteractionExtraction LoadChecked(string path)
@@ -222,6 +237,21 @@ internal static class DecomposeCommand
         }
 
         return InteractionExtraction.Load(path);
+    }
+
+    private static DecayShape ParseShape(System.CommandLine.Parsing.ArgumentResult result)
+    {
+        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "noise-operator";
+        switch (text)
+        {
+            case "noise-operator":
+                return DecayShape.NoiseOperator;
+            case "monotone":
+                return DecayShape.Monotone;
+            default:
+                result.AddError($"--decay must be noise-operator or monotone, got '{text}'.");
+                return DecayShape.NoiseOperator;
+        }
     }
 
     private static string StripExtension(string path)

@@ -1,5 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
+using Spindle.Monitor.Checks;
+using Spindle.Monitor.Decomposition;
 
 namespace Spindle.Cli;
 
@@ -52,13 +54,25 @@ internal static class DecomposeReportWriter
 
             output.WriteLine(string.Format(
                 c,
-                "fit: alpha = {0:F4}, beta = {1:G4}, delta = {2:G4} (min {3:G3}), gamma = {4:G4}, R^2 = {5:F4}",
+                r.Shape == DecayShape.NoiseOperator
+                    ? "fit (noise-operator decay): alpha = {0:F4}, beta = {1:G4}, delta = {2:G4} (search {3:G3}..{4:G3}), gamma = {5:G4}, R^2 = {6:F4}"
+                    : "fit (monotone decay): alpha = {0:F4}, beta = {1:G4}, R^2 = {6:F4}",
                 r.Alpha,
                 r.Beta,
                 r.Delta,
-                report.MinDelta,
+                r.MinDelta,
+                r.MaxDelta,
                 r.Gamma,
                 r.RSquared));
+            if (r.Warnings != FitWarnings.None)
+            {
+                output.WriteLine($"warning: the fit is at a bound or poor: {r.Warnings}");
+            }
+
+            if (report.Check.AllConverged == false)
+            {
+                output.WriteLine("warning: the extraction solver stopped at its iteration cap on some samples (objective not certified)");
+            }
             output.WriteLine(string.Format(
                 c,
                 "summary{0}: spindle mass {1:F4}, decay mass {2:F4}, spindle share {3:F4}, residual mass {4:F4}, data mass {5:F4}",
@@ -68,6 +82,25 @@ internal static class DecomposeReportWriter
                 report.Summary.SpindleShare,
                 report.Summary.ResidualMass,
                 report.Summary.DataMass));
+            if (report.Check.CancellationMass is { } cancellation)
+            {
+                output.WriteLine(string.Format(c, "cancellation mass (/Z, no fit): {0:F4}", cancellation));
+            }
+
+            if (report.Check.Uncertainty is { } u)
+            {
+                output.WriteLine(string.Format(
+                    c,
+                    "{0:P0} bootstrap intervals over the {1} samples ({2} replicates): spindle {3}, decay {4}, share {5}, cancellation {6}",
+                    u.ConfidenceLevel,
+                    u.SampleCount,
+                    u.ValidReplicates,
+                    Range(u.Interval(CheckMetric.SpindleMass)),
+                    Range(u.Interval(CheckMetric.DecayMass)),
+                    Range(u.Interval(CheckMetric.SpindleShare)),
+                    Range(u.Interval(CheckMetric.CancellationMass))));
+            }
+
             if (report.Similarity is { } sim)
             {
                 output.WriteLine(string.Format(c, "faithfulness: SIM = {0:F4} against the baseline models' A_gen / A_non (Eq. 11)", sim));
@@ -91,6 +124,9 @@ internal static class DecomposeReportWriter
             }
         }
     }
+
+    private static string Range(MetricInterval? interval) =>
+        interval is null ? "n/a" : string.Format(CultureInfo.InvariantCulture, "[{0:F3}, {1:F3}]", interval.Lower, interval.Upper);
 
     private static string Cell(double value)
     {
@@ -117,8 +153,23 @@ internal static class DecomposeReportWriter
                 tau = report.Tau,
                 z = report.Summary.Z,
                 normalized = report.Normalized,
-                parameters = new { alpha = r.Alpha, beta = r.Beta, delta = r.Delta, minDelta = report.MinDelta, gamma = r.Gamma },
+                decay = r.Shape == DecayShape.NoiseOperator ? "noise-operator" : "monotone",
+                parameters = new { alpha = r.Alpha, beta = r.Beta, delta = r.Delta, minDelta = r.MinDelta, maxDelta = r.MaxDelta, gamma = r.Gamma },
                 rSquared = r.RSquared,
+                warnings = r.Warnings.ToString(),
+                allConverged = report.Check.AllConverged,
+                cancellationMass = report.Check.CancellationMass,
+                intervals = report.Check.Uncertainty is { } u
+                    ? new
+                    {
+                        level = u.ConfidenceLevel,
+                        replicates = u.ValidReplicates,
+                        spindleMass = u.Interval(CheckMetric.SpindleMass),
+                        decayMass = u.Interval(CheckMetric.DecayMass),
+                        spindleShare = u.Interval(CheckMetric.SpindleShare),
+                        cancellationMass = u.Interval(CheckMetric.CancellationMass),
+                    }
+                    : null,
                 summary = new
                 {
                     spindleMass = report.Summary.SpindleMass,

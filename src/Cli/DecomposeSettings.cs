@@ -10,6 +10,8 @@ namespace Spindle.Cli;
 /// <param name="Baselines">Baseline model extractions for A_gen, A_non and SIM.</param>
 /// <param name="MinDelta">The smallest δ, or <see langword="null"/> for the default.</param>
 /// <param name="FixedDelta">A fixed δ, or <see langword="null"/> to fit it.</param>
+/// <param name="Decay">The decay family of the fit (--decay).</param>
+/// <param name="Bootstrap">Bootstrap replicates over samples (--bootstrap; 0 for none).</param>
 internal sealed record DecomposeSettings(
     IReadOnlyList<string> Files,
     bool Json,
@@ -19,4 +21,6 @@ internal sealed record DecomposeSettings(
     double? Tau,
     IReadOnlyList<string> Baselines,
     double? MinDelta,
-    double? FixedDelta);
+    double? FixedDelta,
+    Spindle.Monitor.Decomposition.DecayShape Decay = Spindle.Monitor.Decomposition.DecayShape.NoiseOperator,
+    int Bootstrap = 200);

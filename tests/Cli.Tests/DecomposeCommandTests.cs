@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Spindle.Monitor.Decomposition;
 using Spindle.Monitor.Interactions;
 
 namespace Spindle.Cli.Tests;
@@ -59,6 +60,87 @@ public class DecomposeCommandTests
             Assert.That(check.GetProperty("orders").GetProperty("spindlePositive").GetArrayLength(), Is.EqualTo(5));
             Assert.That(check.GetProperty("similarity").GetDouble(), Is.InRange(0.0, 1.0));
             Assert.That(check.GetProperty("png").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        }
+    }
+
+    [Test]
+    public void Run_Json_OrdersAreHandComputedDistributionOverZ()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        var extraction = SyntheticExtraction(seed: 4, n: 6, samples: 4);
+        extraction.Save(file);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], json: true, noPng: true), output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        var check = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("checks")[0];
+        // A^(m),+ and Z straight from the definitions (Eq. 6, K.3).
+        var tau = extraction.Tau;
+        var positive = new double[6];
+        double z = 0;
+        foreach (var sample in extraction.Samples)
+        {
+            foreach (var vector in new[] { sample.And, sample.Or })
+            {
+                for (var s = 1; s < vector.Length; s++)
+                {
+                    var order = System.Numerics.BitOperations.PopCount((uint)s);
+                    if (vector[s] > tau)
+                    {
+                        positive[order - 1] += vector[s] / extraction.Samples.Count;
+                    }
+
+                    if (order == 1 && Math.Abs(vector[s]) > tau)
+                    {
+                        z += Math.Abs(vector[s]) / extraction.Samples.Count;
+                    }
+                }
+            }
+        }
+
+        var reported = check.GetProperty("orders").GetProperty("positive").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+        var spindle = check.GetProperty("orders").GetProperty("spindlePositive").EnumerateArray().Sum(e => e.GetDouble())
+            - check.GetProperty("orders").GetProperty("spindleNegative").EnumerateArray().Sum(e => e.GetDouble());
+        // Same sums in another order: 1e-12 relative.
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(z, Is.Not.EqualTo(1).Within(0.05), "Z must differ from 1, or dropping the normalisation would go unseen");
+            Assert.That(check.GetProperty("z").GetDouble(), Is.EqualTo(z).Within(1e-12 * z));
+            Assert.That(reported, Is.EqualTo(positive.Select(p => p / z).ToArray()).Within(1e-12));
+            Assert.That(check.GetProperty("summary").GetProperty("spindleMass").GetDouble(), Is.EqualTo(spindle).Within(1e-9));
+            Assert.That(check.GetProperty("cancellationMass").GetDouble(), Is.GreaterThan(0));
+            Assert.That(check.GetProperty("intervals").GetProperty("spindleMass").GetProperty("upper").GetDouble(), Is.GreaterThanOrEqualTo(check.GetProperty("intervals").GetProperty("spindleMass").GetProperty("lower").GetDouble()));
+        }
+    }
+
+    [Test]
+    public void Run_JsonWithBaseline_SimilarityPairsGeneralizableWithDecay()
+    {
+        var file = Path.Combine(_directory, "target.json");
+        var baseline = Path.Combine(_directory, "baseline.json");
+        SyntheticExtraction(seed: 5, n: 6, samples: 4).Save(file);
+        SyntheticExtraction(seed: 5, n: 6, samples: 4, noiseSeed: 77).Save(baseline);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], json: true, noPng: true, baselines: [baseline]), output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        var check = JsonDocument.Parse(output.ToString()).RootElement.GetProperty("checks")[0];
+        var orders = check.GetProperty("orders");
+        OrderDistribution Read(string prefix) => new(
+            orders.GetProperty(prefix + "Positive").EnumerateArray().Select(e => e.GetDouble()).ToArray(),
+            orders.GetProperty(prefix + "Negative").EnumerateArray().Select(e => e.GetDouble()).ToArray());
+        var expected = Faithfulness.Similarity(Read("generalizable"), Read("nonGeneralizable"), Read("decay"), Read("spindle"));
+        var swapped = Faithfulness.Similarity(Read("generalizable"), Read("nonGeneralizable"), Read("spindle"), Read("decay"));
+
+        // Eq. 11 compares A_gen with the decay and A_non with the spindle; SIM is scale-free, so the /Z values serve.
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Math.Abs(expected - swapped), Is.GreaterThan(1e-3), "precondition: swapping decay and spindle must change SIM here");
+            Assert.That(check.GetProperty("similarity").GetDouble(), Is.EqualTo(expected).Within(1e-9));
         }
     }
 

@@ -16,7 +16,7 @@ namespace Spindle.Monitor.Checks;
 /// Build one instance per training run and call <see cref="Run"/> at every check: the probes, the
 /// variables, the options and (with <see cref="DecayShape.NoiseOperator"/>) the δ calibrated at the
 /// first check stay fixed, so the checks of a run compare, and their bootstrap replicates pair
-/// (<see cref="CheckComparison"/>). <see cref="Analyze"/> does the same from a saved extraction.
+/// (<see cref="CheckComparison"/>). <see cref="Analyze(InteractionExtraction, InteractionCheckOptions, CheckProvenance)"/> does the same from a saved extraction.
 /// </para>
 /// <para>Instances are not thread-safe.</para>
 /// </remarks>
@@ -92,6 +92,28 @@ public sealed class InteractionCheck : IDisposable
         return Compute(extraction, options, provenance ?? new CheckProvenance(), 0, ref held);
     }
 
+    /// <summary>Runs the check's analysis on given per-sample interactions with a given τ (for instance samples pooled from several extractions).</summary>
+    /// <param name="samples">The per-sample interactions (at least one, all of one n).</param>
+    /// <param name="tau">The salience threshold τ ≥ 0.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
+    /// <param name="provenance">The provenance to record.</param>
+    /// <returns>The check.</returns>
+    /// <exception cref="ArgumentException">The samples are empty or differ in n, or τ is negative.</exception>
+    public static CheckResult Analyze(IReadOnlyList<SampleInteractions> samples, double tau, InteractionCheckOptions? options = null, CheckProvenance? provenance = null)
+    {
+        ArgumentNullException.ThrowIfNull(samples);
+        if (!(tau >= 0) || !double.IsFinite(tau))
+        {
+            throw new ArgumentOutOfRangeException(nameof(tau), tau, "τ must be finite and ≥ 0.");
+        }
+
+        options ??= new InteractionCheckOptions();
+        options.Validate();
+        double? held = null;
+        var converged = samples.Any(s => s.Converged == false) ? false : samples.All(s => s.Converged == true) ? true : (bool?)null;
+        return Compute(samples, tau, converged, null, options, provenance ?? new CheckProvenance(), 0, ref held);
+    }
+
     /// <summary>Analyses several saved extractions of one run in order, as <see cref="Run"/> would have at each check (δ held after the first where configured).</summary>
     /// <param name="extractions">The extractions, earliest first.</param>
     /// <param name="options">The options; <see langword="null"/> for the defaults.</param>
@@ -115,12 +137,15 @@ public sealed class InteractionCheck : IDisposable
     /// <inheritdoc/>
     public void Dispose() => _probes.Dispose();
 
-    private static CheckResult Compute(InteractionExtraction extraction, InteractionCheckOptions options, CheckProvenance provenance, double extractionSeconds, ref double? heldDelta)
+    private static CheckResult Compute(InteractionExtraction extraction, InteractionCheckOptions options, CheckProvenance provenance, double extractionSeconds, ref double? heldDelta) =>
+        Compute(extraction.Samples, extraction.Tau, extraction.AllConverged, extraction, options, provenance, extractionSeconds, ref heldDelta);
+
+    private static CheckResult Compute(IReadOnlyList<SampleInteractions> samples, double tau, bool? allConverged, InteractionExtraction? extraction, InteractionCheckOptions options, CheckProvenance provenance, double extractionSeconds, ref double? heldDelta)
     {
         var watch = Stopwatch.StartNew();
-        var and = extraction.Samples.Select(s => s.And).ToArray();
-        var or = extraction.Samples.Select(s => s.Or).ToArray();
-        var tau = extraction.Tau;
+        InteractionDistributions.CheckShapes(samples.Select(s => s.And).ToArray(), samples.Select(s => s.Or).ToArray());
+        var and = samples.Select(s => s.And).ToArray();
+        var or = samples.Select(s => s.Or).ToArray();
         var distributions = new OrderDistribution[and.Length];
         var strengths = new double[and.Length];
         for (var i = 0; i < and.Length; i++)
@@ -155,7 +180,7 @@ public sealed class InteractionCheck : IDisposable
             fit,
             uncertainty,
             new CheckTimings(extractionSeconds, fitSeconds, bootstrapSeconds),
-            extraction.AllConverged,
+            allConverged,
             extraction);
     }
 
