@@ -21,6 +21,23 @@ internal sealed class RealSeriesSweep
         ("monotone, α ≥ 0.9", new() { DecayShape = DecayShape.Monotone, BootstrapReplicates = 0 }),
     ];
 
+    /// <summary>Prints, for the default check, the paired bootstrap change from the first check (epoch 1) to the last, against its standard error.</summary>
+    private static void PrintSeparation(RealSeries series)
+    {
+        var options = new InteractionCheckOptions { BootstrapReplicates = 200 };
+        var first = series.Extractions[1];
+        var last = series.Extractions[^1];
+        var checks = InteractionCheck.AnalyzeSeries([first, last], options);
+        foreach (var metric in new[] { CheckMetric.SpindleMass, CheckMetric.CancellationMass })
+        {
+            var change = CheckComparison.Compare(checks[0], checks[1], metric);
+            var single = checks[0].Uncertainty!.Interval(metric)!;
+            TestContext.Out.WriteLine(string.Create(
+                CultureInfo.InvariantCulture,
+                $"{series.Name} | separation {metric} | epoch 1 {checks[0].Value(metric):F3} [{single.Lower:F3}, {single.Upper:F3}] → last {checks[1].Value(metric):F3} | paired change {change.Difference:F3} [{change.Interval.Lower:F3}, {change.Interval.Upper:F3}], z = {change.Difference / change.Interval.StandardError:F1} | single-check SE/value {single.StandardError / Math.Max(checks[0].Value(metric)!.Value, 1e-12):P0}, last {checks[1].Uncertainty!.Interval(metric)!.StandardError / checks[1].Value(metric)!.Value:P0} | check {checks[1].Timings.FitSeconds + checks[1].Timings.BootstrapSeconds:F2} s fit+bootstrap"));
+        }
+    }
+
     [Test]
     public void Print()
     {
@@ -58,6 +75,7 @@ internal sealed class RealSeriesSweep
                 output.WriteLine(string.Create(
                     CultureInfo.InvariantCulture,
                     $"{series.Name} | cancellation mass | {SeriesStatistics.Spearman(epochs[1..], cancellation):F2} | {SeriesStatistics.Spearman(gap[1..], cancellation):F2} | {SeriesStatistics.Jitter(cancellation):F3} | - | {Array.IndexOf(cancellation, cancellation.Min()) + 1} | {cancellation[^5..].Average() / cancellation.Min():F1} | - | -"));
+                PrintSeparation(series);
             }
         }
     }
