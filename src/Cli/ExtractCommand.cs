@@ -247,8 +247,8 @@ internal static class ExtractCommand
             ["lowerBound"] = single ? samples[0].LowerBound : new JsonArray([.. samples.Select(s => (JsonNode?)s.LowerBound)]),
             ["and"] = single ? Array(samples[0].And) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.And))]),
             ["or"] = single ? Array(samples[0].Or) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.Or))]),
-            ["positiveByOrder"] = Array(extraction.MeanPositiveByOrder),
-            ["negativeByOrder"] = Array(extraction.MeanNegativeByOrder),
+            ["positiveByOrder"] = extraction.Distribution is { } d ? Array(d.Positive) : new JsonArray(),
+            ["negativeByOrder"] = extraction.Distribution is { } e ? Array(e.Negative) : new JsonArray(),
         };
         return report.ToJsonString();
     }
@@ -280,11 +280,20 @@ internal static class ExtractCommand
         writer.WriteLine();
         writer.WriteLine("Per-order distribution (Eq. 6, salient AND and OR, mean over samples; normalised by Z):");
         writer.WriteLine($"  {"m",3} {"A+",14} {"A-",14} {"A+/Z",10} {"A-/Z",10}");
+        if (extraction.Distribution is not { } distribution)
+        {
+            return;
+        }
+
+        var z = extraction.Normalization;
         for (var m = 1; m <= n; m++)
         {
-            var plus = extraction.NormalizedPositiveByOrder?[m];
-            var minus = extraction.NormalizedNegativeByOrder?[m];
-            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {m,3} {extraction.MeanPositiveByOrder[m],14:G6} {extraction.MeanNegativeByOrder[m],14:G6} {(plus is { } p ? p.ToString("F4", CultureInfo.InvariantCulture) : "-"),10} {(minus is { } q ? q.ToString("F4", CultureInfo.InvariantCulture) : "-"),10}"));
+            var plus = distribution.Positive[m - 1];
+            var minus = distribution.Negative[m - 1];
+            var normalized = z > 0
+                ? string.Create(CultureInfo.InvariantCulture, $"{plus / z,10:F4} {minus / z,10:F4}")
+                : $"{"-",10} {"-",10}";
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  {m,3} {plus,14:G6} {minus,14:G6} {normalized}"));
         }
     }
 }

@@ -129,23 +129,11 @@ public sealed class DecayModel
         var tau = Tau;
         for (var t = 1; t < size; t++)
         {
-            double sumPositive = 0, sumNegative = 0;
             var row = t * width;
             for (var v = 0; v < width; v++)
             {
-                var value = _scratch[row + v];
-                if (value > tau)
-                {
-                    sumPositive += value;
-                }
-                else if (value < -tau)
-                {
-                    sumNegative += value;
-                }
+                InteractionDistributions.AddSalient(_scratch[row + v], _orders[t], tau, positive, negative, _weight);
             }
-
-            positive[_orders[t] - 1] += sumPositive * _weight;
-            negative[_orders[t] - 1] += sumNegative * _weight;
         }
     }
 

@@ -115,15 +115,7 @@ public static class Generalizability
                 continue;
             }
 
-            var order = Interactions.SubsetTransforms.Order(s) - 1;
-            if (target[s] > 0)
-            {
-                positive[order] += weight * target[s];
-            }
-            else
-            {
-                negative[order] += weight * target[s];
-            }
+            InteractionDistributions.AddSalient(target[s], Interactions.SubsetTransforms.Order(s), tau, positive, negative, weight);
         }
     }
 }

@@ -31,15 +31,29 @@ public static class InteractionDistributions
 
         for (var s = 1; s < interactions.Length; s++)
         {
-            var value = interactions[s];
-            if (value > tau)
-            {
-                positive[SubsetTransforms.Order(s) - 1] += weight * value;
-            }
-            else if (value < -tau)
-            {
-                negative[SubsetTransforms.Order(s) - 1] += weight * value;
-            }
+            AddSalient(interactions[s], SubsetTransforms.Order(s), tau, positive, negative, weight);
+        }
+    }
+
+    /// <summary>
+    /// Eq. 6 for one value: adds <paramref name="weight"/> · I to A^(m),+ (element m - 1) when I &gt; τ, to A^(m),-
+    /// when I &lt; -τ, and nothing otherwise. Every per-order sum in the library goes through here.
+    /// </summary>
+    /// <param name="value">The interaction I(S).</param>
+    /// <param name="order">|S| ≥ 1.</param>
+    /// <param name="tau">Salience threshold τ ≥ 0.</param>
+    /// <param name="positive">Per-order positive sums, element m - 1.</param>
+    /// <param name="negative">Per-order negative sums, element m - 1.</param>
+    /// <param name="weight">Factor applied to the added value.</param>
+    internal static void AddSalient(double value, int order, double tau, Span<double> positive, Span<double> negative, double weight)
+    {
+        if (value > tau)
+        {
+            positive[order - 1] += weight * value;
+        }
+        else if (value < -tau)
+        {
+            negative[order - 1] += weight * value;
         }
     }
 

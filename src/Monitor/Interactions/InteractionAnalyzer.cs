@@ -105,8 +105,6 @@ public static class InteractionAnalyzer
                 Iterations = iterations,
                 SalientAnd = [],
                 SalientOr = [],
-                PositiveByOrder = [],
-                NegativeByOrder = [],
             };
         }
 
@@ -132,40 +130,9 @@ public static class InteractionAnalyzer
     {
         var size = 1 << n;
         var samples = new SampleInteractions[raw.Length];
-        var meanPositive = new double[n + 1];
-        var meanNegative = new double[n + 1];
-        var normalization = 0.0;
         for (var index = 0; index < raw.Length; index++)
         {
             var sample = raw[index];
-            var positive = new double[n + 1];
-            var negative = new double[n + 1];
-            var salientAnd = new List<int>();
-            var salientOr = new List<int>();
-            for (var s = 1; s < size; s++)
-            {
-                var order = SubsetTransforms.Order(s);
-                foreach (var (value, list) in new[] { (sample.And[s], salientAnd), (sample.Or[s], salientOr) })
-                {
-                    if (Math.Abs(value) > tau)
-                    {
-                        list.Add(s);
-                        positive[order] += Math.Max(value, 0);
-                        negative[order] += Math.Min(value, 0);
-                        if (order == 1)
-                        {
-                            normalization += Math.Abs(value) / raw.Length;
-                        }
-                    }
-                }
-            }
-
-            for (var m = 0; m <= n; m++)
-            {
-                meanPositive[m] += positive[m] / raw.Length;
-                meanNegative[m] += negative[m] / raw.Length;
-            }
-
             samples[index] = new SampleInteractions
             {
                 Values = sample.Values,
@@ -179,10 +146,8 @@ public static class InteractionAnalyzer
                 RelativeGap = sample.RelativeGap,
                 Converged = sample.Converged,
                 Iterations = sample.Iterations,
-                SalientAnd = [.. salientAnd],
-                SalientOr = [.. salientOr],
-                PositiveByOrder = positive,
-                NegativeByOrder = negative,
+                SalientAnd = Salient(sample.And, size, tau),
+                SalientOr = Salient(sample.Or, size, tau),
             };
         }
 
@@ -193,13 +158,23 @@ public static class InteractionAnalyzer
             NoiseThreshold = options.NoiseThreshold,
             FirstOrderOrFolded = options.FoldFirstOrderOr,
             Tau = tau,
-            Normalization = normalization,
-            MeanPositiveByOrder = meanPositive,
-            MeanNegativeByOrder = meanNegative,
-            NormalizedPositiveByOrder = normalization > 0 ? [.. meanPositive.Select(x => x / normalization)] : null,
-            NormalizedNegativeByOrder = normalization > 0 ? [.. meanNegative.Select(x => x / normalization)] : null,
+            Normalization = n == 0 ? 0 : Decomposition.InteractionDistributions.NormalizationConstant(raw.Select(s => s.And).ToArray(), raw.Select(s => s.Or).ToArray(), tau),
             Samples = samples,
         };
+    }
+
+    private static int[] Salient(double[] interactions, int size, double tau)
+    {
+        var salient = new List<int>();
+        for (var s = 1; s < size; s++)
+        {
+            if (Math.Abs(interactions[s]) > tau)
+            {
+                salient.Add(s);
+            }
+        }
+
+        return [.. salient];
     }
 
     private static int ValidateOutputs(IReadOnlyList<double[]> outputs, int maxVariables)

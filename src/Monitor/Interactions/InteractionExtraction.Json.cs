@@ -94,9 +94,10 @@ public sealed partial class InteractionExtraction
             throw new InvalidDataException("Not a valid interaction extraction file: the 'version' field is missing or not an integer.");
         }
 
-        if (v != CurrentVersion)
+        // Version 1 also stored the per-order sums (0..n); they are derived from the interactions and τ and are ignored.
+        if (v is not (1 or CurrentVersion))
         {
-            throw new InvalidDataException($"Unsupported interaction extraction version {v}; this library reads version {CurrentVersion}.");
+            throw new InvalidDataException($"Unsupported interaction extraction version {v}; this library reads versions 1 and {CurrentVersion}.");
         }
     }
 
@@ -114,18 +115,6 @@ public sealed partial class InteractionExtraction
         }
 
         var size = 1 << n;
-        CheckLength(MeanPositiveByOrder, n + 1, "meanPositiveByOrder");
-        CheckLength(MeanNegativeByOrder, n + 1, "meanNegativeByOrder");
-        if (NormalizedPositiveByOrder is not null)
-        {
-            CheckLength(NormalizedPositiveByOrder, n + 1, "normalizedPositiveByOrder");
-        }
-
-        if (NormalizedNegativeByOrder is not null)
-        {
-            CheckLength(NormalizedNegativeByOrder, n + 1, "normalizedNegativeByOrder");
-        }
-
         for (var i = 0; i < Samples.Count; i++)
         {
             var s = Samples[i] ?? throw new InvalidDataException($"Invalid interaction extraction: sample {i} is null.");
@@ -135,8 +124,6 @@ public sealed partial class InteractionExtraction
             CheckLength(s.Or, size, prefix + "or");
             CheckLength(s.Gamma, size, prefix + "gamma");
             CheckLength(s.Delta, size, prefix + "delta");
-            CheckLength(s.PositiveByOrder, n + 1, prefix + "positiveByOrder");
-            CheckLength(s.NegativeByOrder, n + 1, prefix + "negativeByOrder");
             CheckMasks(s.SalientAnd, size, prefix + "salientAnd");
             CheckMasks(s.SalientOr, size, prefix + "salientOr");
         }

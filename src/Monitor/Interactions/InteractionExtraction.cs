@@ -19,7 +19,7 @@ public sealed partial class InteractionExtraction
     public const string FormatName = "spindle.interactions";
 
     /// <summary>The version of the file layout this type writes and reads.</summary>
-    public const int CurrentVersion = 1;
+    public const int CurrentVersion = 2;
 
     /// <summary>Gets the file format name; always <see cref="FormatName"/>.</summary>
     [JsonPropertyName("format")]
@@ -58,24 +58,17 @@ public sealed partial class InteractionExtraction
     [JsonPropertyName("normalization")]
     public required double Normalization { get; init; }
 
-    /// <summary>Gets E_x A^(m),+ for m = 0..n: the mean over samples of <see cref="SampleInteractions.PositiveByOrder"/>.</summary>
-    [JsonPropertyName("meanPositiveByOrder")]
-    public required double[] MeanPositiveByOrder { get; init; }
-
-    /// <summary>Gets E_x A^(m),- for m = 0..n: the mean over samples of <see cref="SampleInteractions.NegativeByOrder"/>.</summary>
-    [JsonPropertyName("meanNegativeByOrder")]
-    public required double[] MeanNegativeByOrder { get; init; }
-
     /// <summary>
-    /// Gets <see cref="MeanPositiveByOrder"/> divided by <see cref="Normalization"/>, for comparing checks over
-    /// training (appendix K.3), or <see langword="null"/> when Z is zero.
+    /// Gets E_x A^(m),± for m = 1..n (paper Eq. 6, element m - 1), AND and OR together, averaged over the
+    /// samples, computed from <see cref="Samples"/> and <see cref="Tau"/> by
+    /// <see cref="Decomposition.InteractionDistributions"/>; <see langword="null"/> when n = 0 or there are no samples.
     /// </summary>
-    [JsonPropertyName("normalizedPositiveByOrder")]
-    public double[]? NormalizedPositiveByOrder { get; init; }
-
-    /// <summary>Gets <see cref="MeanNegativeByOrder"/> divided by <see cref="Normalization"/>, or <see langword="null"/> when Z is zero.</summary>
-    [JsonPropertyName("normalizedNegativeByOrder")]
-    public double[]? NormalizedNegativeByOrder { get; init; }
+    /// <remarks>Divide by <see cref="Normalization"/> to compare checks over training (appendix K.3). Not written to JSON.</remarks>
+    [JsonIgnore]
+    public Decomposition.OrderDistribution? Distribution =>
+        VariableCount == 0 || Samples.Count == 0
+            ? null
+            : Decomposition.InteractionDistributions.Compute(Samples.Select(s => s.And).ToArray(), Samples.Select(s => s.Or).ToArray(), Tau);
 
     /// <summary>Gets the per-sample interactions, in the order the outputs were given.</summary>
     [JsonPropertyName("samples")]

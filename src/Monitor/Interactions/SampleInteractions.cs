@@ -84,15 +84,4 @@ public sealed class SampleInteractions
     /// <summary>Gets the bitmasks S ≠ ∅ with |I_OR(S)| &gt; τ, in increasing order.</summary>
     [JsonPropertyName("salientOr")]
     public required int[] SalientOr { get; init; }
-
-    /// <summary>
-    /// Gets A^(m),+ for m = 0..n (paper Eq. 6): the sum of max(I, 0) over salient AND and OR
-    /// interactions of order m. Entry 0 is 0 (the bias is not an interaction).
-    /// </summary>
-    [JsonPropertyName("positiveByOrder")]
-    public required double[] PositiveByOrder { get; init; }
-
-    /// <summary>Gets A^(m),- for m = 0..n (paper Eq. 6): the sum of min(I, 0) over salient interactions of order m.</summary>
-    [JsonPropertyName("negativeByOrder")]
-    public required double[] NegativeByOrder { get; init; }
 }

@@ -1,3 +1,4 @@
+using Spindle.Monitor.Decomposition;
 using Spindle.Monitor.Interactions;
 using static Spindle.Monitor.Tests.Interactions.InteractionTestData;
 
@@ -30,15 +31,15 @@ public class InteractionAnalyzerTests
             Assert.That(extraction.Tau, Is.EqualTo(0.03).Within(1e-15));
             Assert.That(extraction.Samples[0].SalientAnd, Is.EqualTo(Masks(3, 4, 14)).AsCollection);
             Assert.That(extraction.Samples[1].SalientOr, Is.Empty);
-            Assert.That(extraction.Samples[1].PositiveByOrder, Is.EqualTo(new[] { 0, 0.6, 3.0, 0, 0 }).AsCollection.Within(Tolerance));
-            Assert.That(extraction.Samples[1].NegativeByOrder, Is.EqualTo(new[] { 0, 0, 0, -1.6, 0 }).AsCollection.Within(Tolerance));
-            Assert.That(extraction.MeanPositiveByOrder, Is.EqualTo(new[] { 0, 0.45, 2.25, 0, 0 }).AsCollection.Within(Tolerance));
-            Assert.That(extraction.MeanNegativeByOrder, Is.EqualTo(new[] { 0, 0, 0, -1.2, 0 }).AsCollection.Within(Tolerance));
+            var sample1 = InteractionDistributions.ForSample(extraction.Samples[1].And, extraction.Samples[1].Or, extraction.Tau);
+            Assert.That(sample1.Positive, Is.EqualTo(new[] { 0.6, 3.0, 0, 0 }).AsCollection.Within(Tolerance));
+            Assert.That(sample1.Negative, Is.EqualTo(new[] { 0, 0, -1.6, 0 }).AsCollection.Within(Tolerance));
+            Assert.That(extraction.Distribution!.Positive, Is.EqualTo(new[] { 0.45, 2.25, 0, 0 }).AsCollection.Within(Tolerance));
+            Assert.That(extraction.Distribution.Negative, Is.EqualTo(new[] { 0, 0, -1.2, 0 }).AsCollection.Within(Tolerance));
 
             // Z = E_x Σ_{salient, |S| = 1} |I| = mean(0.3, 0.6) (appendix K.3).
             Assert.That(extraction.Normalization, Is.EqualTo(0.45).Within(Tolerance));
-            Assert.That(extraction.NormalizedPositiveByOrder, Is.EqualTo(new[] { 0, 1.0, 5.0, 0, 0 }).AsCollection.Within(1e-8));
-            Assert.That(extraction.NormalizedNegativeByOrder![3], Is.EqualTo(-1.2 / 0.45).Within(1e-8));
+            Assert.That(extraction.Distribution.Positive[1] / extraction.Normalization, Is.EqualTo(5.0).Within(1e-8));
         }
     }
 
@@ -54,9 +55,8 @@ public class InteractionAnalyzerTests
             Assert.That(extraction.Samples[0].SalientAnd, Is.EqualTo(Masks(3)).AsCollection);
             Assert.That(extraction.Samples[1].SalientAnd, Is.EqualTo(Masks(3, 14)).AsCollection);
 
-            // No salient order-1 interaction: Z is 0 and the normalised curves are absent.
+            // No salient order-1 interaction: Z is 0 (no scale to normalise by).
             Assert.That(extraction.Normalization, Is.Zero);
-            Assert.That(extraction.NormalizedPositiveByOrder, Is.Null);
         }
     }
 

@@ -96,6 +96,24 @@ public class InteractionExtractionJsonTests
     }
 
     [Test]
+    public void FromJson_VersionOneFileWithStoredPerOrderSums_ReadsAndRecomputesTheDistribution()
+    {
+        // Version 1 also stored per-order sums indexed 0..n; they are derived data and are ignored on reading.
+        var original = Extract();
+        var node = JsonNode.Parse(original.ToJson())!;
+        node["version"] = 1;
+        node["meanPositiveByOrder"] = new JsonArray(99.0, 99.0, 99.0);
+        foreach (var sample in node["samples"]!.AsArray())
+        {
+            sample!["positiveByOrder"] = new JsonArray(99.0);
+        }
+
+        var loaded = InteractionExtraction.FromJson(node.ToJsonString());
+
+        Assert.That(loaded.Distribution!.Positive, Is.EqualTo(original.Distribution!.Positive).AsCollection);
+    }
+
+    [Test]
     public void Save_FolderMissing_ThrowsNamingTheFolder()
     {
         var missing = Path.Combine(Path.GetTempPath(), $"spindle-missing-{Guid.NewGuid():N}");
@@ -120,10 +138,10 @@ public class InteractionExtractionJsonTests
 
     private static IEnumerable<TestCaseData> BadFiles()
     {
-        yield return new TestCaseData("version", (JsonNode?)2, "Unsupported interaction extraction version 2").SetName("FromJson_UnknownVersion_Throws");
+        yield return new TestCaseData("version", (JsonNode?)3, "Unsupported interaction extraction version 3").SetName("FromJson_UnknownVersion_Throws");
         yield return new TestCaseData("version", (JsonNode?)"one", "'version' field is missing or not an integer").SetName("FromJson_VersionNotInteger_Throws");
         yield return new TestCaseData("format", (JsonNode?)"other", "the 'format' field must be").SetName("FromJson_WrongFormat_Throws");
-        yield return new TestCaseData("variableCount", (JsonNode?)5, "'meanPositiveByOrder' has 5 entries, expected 6").SetName("FromJson_LengthsDisagreeWithVariableCount_Throws");
+        yield return new TestCaseData("variableCount", (JsonNode?)5, "samples[0].values").SetName("FromJson_LengthsDisagreeWithVariableCount_Throws");
         yield return new TestCaseData("tau", (JsonNode?)"big", "Not a valid interaction extraction file").SetName("FromJson_WrongFieldType_Throws");
         yield return new TestCaseData("samples", null, "Not a valid interaction extraction file").SetName("FromJson_MissingSamples_Throws");
         yield return new TestCaseData("tau", (JsonNode?)(-1.0), "tau is -1; it must be finite and at least 0").SetName("FromJson_NegativeTau_Throws");
@@ -184,10 +202,8 @@ public class InteractionExtractionJsonTests
         Assert.That(actual.FirstOrderOrFolded, Is.EqualTo(expected.FirstOrderOrFolded));
         Assert.That(actual.Tau, Is.EqualTo(expected.Tau));
         Assert.That(actual.Normalization, Is.EqualTo(expected.Normalization));
-        Assert.That(actual.MeanPositiveByOrder, Is.EqualTo(expected.MeanPositiveByOrder).AsCollection);
-        Assert.That(actual.MeanNegativeByOrder, Is.EqualTo(expected.MeanNegativeByOrder).AsCollection);
-        Assert.That(actual.NormalizedPositiveByOrder, Is.EqualTo(expected.NormalizedPositiveByOrder).AsCollection);
-        Assert.That(actual.NormalizedNegativeByOrder, Is.EqualTo(expected.NormalizedNegativeByOrder).AsCollection);
+        Assert.That(actual.Distribution?.Positive, Is.EqualTo(expected.Distribution?.Positive).AsCollection);
+        Assert.That(actual.Distribution?.Negative, Is.EqualTo(expected.Distribution?.Negative).AsCollection);
         Assert.That(actual.Samples, Has.Count.EqualTo(expected.Samples.Count));
         for (var i = 0; i < expected.Samples.Count; i++)
         {
@@ -206,8 +222,6 @@ public class InteractionExtractionJsonTests
             Assert.That(a.Iterations, Is.EqualTo(e.Iterations));
             Assert.That(a.SalientAnd, Is.EqualTo(e.SalientAnd).AsCollection);
             Assert.That(a.SalientOr, Is.EqualTo(e.SalientOr).AsCollection);
-            Assert.That(a.PositiveByOrder, Is.EqualTo(e.PositiveByOrder).AsCollection);
-            Assert.That(a.NegativeByOrder, Is.EqualTo(e.NegativeByOrder).AsCollection);
         }
     }
 }
