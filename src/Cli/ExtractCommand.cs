@@ -26,9 +26,9 @@ internal static class ExtractCommand
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "With --run: the checkpoint to load (default: the run's last.ckpt)." };
         var split = new Option<string>("--split") { Description = "With --run: take the samples from the 'test' or 'train' split (indices before any subset or label noise).", DefaultValueFactory = _ => "test" };
         var sampleIndices = new Option<int[]>("--samples") { Description = "With --run: sample indices, e.g. --samples 0 1 2.", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
-        var variables = new Option<int>("--variables") { Description = "With --run: the number n of input variables (patches or token positions).", DefaultValueFactory = _ => 10 };
+        var variables = new Option<int?>("--variables") { Description = "With --run: the number n of input variables (patches or token positions). Default: 8 with --on input (the masking measured to track overfitting, docs/decomposition.md), 10 with --on feature-map (appendix K.2)." };
         var placement = new Option<string>("--on") { Description = "With --run: 'input' patches, or 'feature-map' patches of the model's named intermediate feature map.", DefaultValueFactory = _ => "input" };
-        var grid = new Option<int>("--grid") { Description = "With --run: patches form a GRID x GRID grid; n of them are drawn from its central region.", DefaultValueFactory = _ => 8 };
+        var grid = new Option<int?>("--grid") { Description = "With --run: patches form a GRID x GRID grid; n of them are drawn from the whole grid (GRID ≤ 4) or its central region. Default: 4 with --on input, 8 with --on feature-map." };
         var seed = new Option<int>("--seed") { Description = "With --run: the seed of the random choice of patches or token positions.", DefaultValueFactory = _ => 0 };
         var solver = new Option<string>("--solver") { Description = "exact (ADMM with a certified duality gap) or reference (the published SGD procedure).", DefaultValueFactory = _ => "exact" };
         var qthres = new Option<double>("--qthres") { Description = "Noise bound factor: |δ_T| ≤ qthres·|v(N) - v(∅)|.", DefaultValueFactory = _ => 0.02 };
@@ -88,9 +88,9 @@ internal static class ExtractCommand
                     Checkpoint = parse.GetValue(checkpoint)?.FullName,
                     Split = parse.GetValue(split)!,
                     Samples = parse.GetValue(sampleIndices)!,
-                    Variables = parse.GetValue(variables),
+                    Variables = parse.GetValue(variables) ?? ModelExtractionRequest.DefaultVariables(ParsePlacement(parse.GetValue(placement))),
                     Placement = ParsePlacement(parse.GetValue(placement)),
-                    Grid = parse.GetValue(grid),
+                    Grid = parse.GetValue(grid) ?? ModelExtractionRequest.DefaultGrid(ParsePlacement(parse.GetValue(placement))),
                     Seed = parse.GetValue(seed),
                 };
                 var watch = Stopwatch.StartNew();

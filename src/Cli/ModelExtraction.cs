@@ -35,13 +35,27 @@ internal sealed record ModelExtractionRequest
     public required IReadOnlyList<int> Samples { get; init; }
 
     /// <summary>Gets the number n of input variables.</summary>
-    public int Variables { get; init; } = 10;
+    public int Variables { get; init; } = DefaultVariables(VariablePlacement.Input);
 
     /// <summary>Gets where the variables are.</summary>
     public VariablePlacement Placement { get; init; } = VariablePlacement.Input;
 
     /// <summary>Gets the number of grid rows and columns for patches.</summary>
-    public int Grid { get; init; } = 8;
+    public int Grid { get; init; } = DefaultGrid(VariablePlacement.Input);
+
+    /// <summary>
+    /// The default n: 8 input patches (on the built-in image models their spindle rises with the
+    /// generalization gap and separates from probe noise, where feature-map patches after relu2 of the
+    /// small CNN do not; docs/decomposition.md), 10 feature-map patches (appendix K.2).
+    /// </summary>
+    /// <param name="placement">Where the variables are.</param>
+    /// <returns>n.</returns>
+    public static int DefaultVariables(VariablePlacement placement) => placement == VariablePlacement.Input ? 8 : 10;
+
+    /// <summary>The default grid: 4x4 for input patches (7x7 pixels on 28x28 images), 8x8 for feature maps (appendix K.2).</summary>
+    /// <param name="placement">Where the variables are.</param>
+    /// <returns>Rows (= columns) of the grid.</returns>
+    public static int DefaultGrid(VariablePlacement placement) => placement == VariablePlacement.Input ? 4 : 8;
 
     /// <summary>Gets the seed of the random choice of patches or token positions.</summary>
     public int Seed { get; init; }
@@ -94,7 +108,7 @@ internal static class ModelExtraction
         }
 
         var images = Pick(TrainingRunner.LoadImages(settings), request.Split);
-        var selection = PatchSelection.RandomCentral(request.Variables, request.Seed, margin: request.Grid >= 4 ? 1 : 0);
+        var selection = PatchSelection.RandomCentral(request.Variables, request.Seed, margin: request.Grid > 4 ? 1 : 0);
         InputVariables variables = request.Placement == VariablePlacement.FeatureMap
             ? new FeatureMapPatchVariables(selection, new PatchGrid(request.Grid, request.Grid))
             : new InputPatchVariables(new PatchGrid(request.Grid, request.Grid), selection);

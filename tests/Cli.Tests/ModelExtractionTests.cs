@@ -24,7 +24,7 @@ public class ModelExtractionTests
     public void Extract_TrainedRun_EqualsExtractionWithTheCheckpointedModel(bool featureMap)
     {
         var placement = featureMap ? VariablePlacement.FeatureMap : VariablePlacement.Input;
-        var request = new ModelExtractionRequest { RunFolder = _runFolder, Samples = [3, 7], Variables = 5, Placement = placement, Seed = 2 };
+        var request = new ModelExtractionRequest { RunFolder = _runFolder, Samples = [3, 7], Variables = 5, Placement = placement, Grid = 8, Seed = 2 };
 
         var extraction = ModelExtraction.Extract(request, new InteractionAnalysisOptions());
 
