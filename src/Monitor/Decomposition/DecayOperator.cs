@@ -21,7 +21,7 @@ namespace Spindle.Monitor.Decomposition;
 /// 0.02. Shrinkage grows quickly with order, and even order 1 is shrunk at large δ.
 /// </para>
 /// </remarks>
-public sealed class DecayOperator
+internal sealed class DecayOperator
 {
     private readonly double _w00;
     private readonly double _w01;

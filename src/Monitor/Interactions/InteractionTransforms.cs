@@ -9,7 +9,7 @@ namespace Spindle.Monitor.Interactions;
 /// I_OR = -M P u_OR. M P is the Kronecker power of [[0, 1], [1, -1]], which is symmetric, so the
 /// OR transform is its own transpose; the AND transpose is the superset Möbius transform.
 /// </remarks>
-public static class InteractionTransforms
+internal static class InteractionTransforms
 {
     /// <summary>Replaces each block u_AND by I_AND = Möbius(u_AND) in place.</summary>
     /// <param name="values">The batch of u_AND blocks.</param>
