@@ -7,7 +7,7 @@ using Spindle.Trainers.Training;
 
 namespace Spindle.Cli;
 
-/// <summary><c>spindle train</c>: trains a model on Fashion-MNIST and keeps a run folder with config, metrics and checkpoints.</summary>
+/// <summary><c>spindle train</c>: trains a model on Fashion-MNIST (embedded subset or full set), MNIST, CIFAR-10 or SST-2 and keeps a run folder with config, metrics and checkpoints.</summary>
 internal static class TrainCommand
 {
     /// <summary>Creates the command.</summary>
