@@ -5,7 +5,8 @@
 // (_ZSt21ios_base_library_initv) that no relocation uses. The dynamic loader refuses a library
 // with an unmet non-weak version need, so this task sets VER_FLG_WEAK (0x2) on that one Vernaux
 // entry of .gnu.version_r. Nothing else in the file changes. Where the system libstdc++ already
-// provides GLIBCXX_3.4.32 the task does nothing.
+// provides GLIBCXX_3.4.32 the task does nothing, unless Force is set (for output that is built on a
+// newer system and run on an older one).
 using System;
 using System.IO;
 using System.Runtime.InteropServices;
@@ -23,6 +24,8 @@ public class PatchLibTorchSharp : Task
 
     public string VersionName { get; set; } = "GLIBCXX_3.4.32";
 
+    public bool Force { get; set; }
+
     public override bool Execute()
     {
         if (!RuntimeInformation.IsOSPlatform(OSPlatform.Linux) || !System.IO.Directory.Exists(Directory))
@@ -30,7 +33,7 @@ public class PatchLibTorchSharp : Task
             return true;
         }
 
-        if (SystemLibStdCxxHas(VersionName))
+        if (!Force && SystemLibStdCxxHas(VersionName))
         {
             Log.LogMessage(MessageImportance.Low, "libstdc++ provides " + VersionName + "; no patch needed.");
             return true;
