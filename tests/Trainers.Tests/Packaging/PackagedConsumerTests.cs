@@ -86,6 +86,11 @@ public class PackagedConsumerTests
         }
 
         Console.WriteLine(FormattableString.Invariant($"extraction samples {extraction.Samples.Count} variables {n} matching-error {worst:E3}"));
+
+        // The check users run during training: extraction, fit, Z-normalised summary and a bootstrap.
+        using var check = new Spindle.Monitor.Checks.InteractionCheck(variables, images, [3, 7], new Spindle.Monitor.Checks.InteractionCheckOptions { BootstrapReplicates = 20 });
+        var result = check.Run(model, epoch: 1);
+        Console.WriteLine(FormattableString.Invariant($"check samples {result.SampleCount} epoch {result.Provenance.Epoch} replicates {result.Uncertainty!.Replicates} z-positive {result.Z > 0}"));
         """;
 
     [Test]
@@ -146,6 +151,7 @@ public class PackagedConsumerTests
                 // Exact in float32: [0 1 3 4]·[1 2 3 4] = 27, and so on.
                 Assert.That(lines, Does.Contain("conv 27 37 57 67"));
                 Assert.That(extractionLine, Does.StartWith("extraction samples 2 variables 4 "));
+                Assert.That(lines, Does.Contain("check samples 2 epoch 1 replicates 20 z-positive True"));
 
                 // The interactions reproduce all 2^4 masked outputs of both samples; 1e-9 absorbs float64 rounding.
                 Assert.That(error, Is.LessThan(1e-9));
