@@ -49,14 +49,7 @@ public sealed class MonotoneDecompositionFitter
         options.Validate();
         _n = variableCount;
         Refine = options.Refine;
-        _alphaGrid = new double[options.AlphaGridSize];
-        _spindleUnit = new double[options.AlphaGridSize][];
-        for (var k = 0; k < _alphaGrid.Length; k++)
-        {
-            _alphaGrid[k] = options.MinAlpha + ((1 - options.MinAlpha) * k / (_alphaGrid.Length - 1));
-            _spindleUnit[k] = new double[_n];
-            SpindleCurve.EvaluateUnit(_n, _alphaGrid[k], _spindleUnit[k]);
-        }
+        (_alphaGrid, _spindleUnit) = SpindleCurve.UnitGrid(_n, options.MinAlpha, options.AlphaGridSize);
 
         _shiftedPositive = new double[_n];
         _shiftedNegative = new double[_n];

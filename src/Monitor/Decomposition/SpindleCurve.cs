@@ -69,4 +69,23 @@ public static class SpindleCurve
 
         return values;
     }
+
+    /// <summary>The uniform α grid of the fits' global search, [minAlpha, 1], with the unit spindle curve at each α.</summary>
+    /// <param name="variableCount">n.</param>
+    /// <param name="minAlpha">The smallest α, in (0, 1].</param>
+    /// <param name="size">The number of grid points, at least 2.</param>
+    /// <returns>The α values and, per α, the unit curve over orders 1..n.</returns>
+    internal static (double[] Alphas, double[][] Units) UnitGrid(int variableCount, double minAlpha, int size)
+    {
+        var alphas = new double[size];
+        var units = new double[size][];
+        for (var k = 0; k < size; k++)
+        {
+            alphas[k] = minAlpha + ((1 - minAlpha) * k / (size - 1));
+            units[k] = new double[variableCount];
+            EvaluateUnit(variableCount, alphas[k], units[k]);
+        }
+
+        return (alphas, units);
+    }
 }
