@@ -26,7 +26,7 @@ namespace Spindle.Monitor.Decomposition;
 /// </remarks>
 public sealed class MonotoneDecompositionFitter
 {
-    private const double RelativeTolerance = 1e-9;
+    private const double RelativeTolerance = 1e-12;
 
     private readonly int _n;
     private readonly double[] _alphaGrid;
