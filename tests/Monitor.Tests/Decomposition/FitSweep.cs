@@ -9,17 +9,20 @@ namespace Spindle.Monitor.Tests.Decomposition;
 /// (<see cref="SyntheticFunctions"/>, seeds 1-3, n = 8 and 10) fitted with the monotone decay at several
 /// α floors; prints spindle share and masses. Run with
 /// <c>SWEEP_MIN_ALPHA=0.8,0.9,1 dotnet test tests/Monitor.Tests --filter FitSweep</c>
-/// (<c>SWEEP_SHAPE=operator</c> for the paper's M(δ) decay with δ fitted).
+/// (<c>SWEEP_SHAPE=operator</c> for the paper's M(δ) decay with δ fitted, <c>SWEEP_SEEDS=1,2,3</c> for the seeds).
 /// </summary>
 [TestFixture]
 [Explicit("Selection sweep for the α floor; prints a table, asserts nothing.")]
 internal sealed class FitSweep
 {
+    private static IEnumerable<int> Seeds =>
+        (Environment.GetEnvironmentVariable("SWEEP_SEEDS") ?? "1,2,3").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture));
+
     [Test]
     public void Print()
     {
         var floors = (Environment.GetEnvironmentVariable("SWEEP_MIN_ALPHA") ?? "0.8").Split(',').Select(v => double.Parse(v, CultureInfo.InvariantCulture)).ToArray();
-        var mixes = new[] { new SyntheticFunctions.OrderMix(6, 4, 2), new SyntheticFunctions.OrderMix(8, 3, 1), new SyntheticFunctions.OrderMix(4, 4, 4) };
+        var mixes = new[] { new SyntheticFunctions.OrderMix(6, 4, 2), new SyntheticFunctions.OrderMix(8, 3, 1), new SyntheticFunctions.OrderMix(4, 4, 4), new SyntheticFunctions.OrderMix(5, 5, 2) };
         TestContext.Out.WriteLine("n | mix | sigma | seed | data/Z | " + string.Join(" | ", floors.Select(f => $"floor {f}: spindle/Z decay/Z share")));
         foreach (var n in new[] { 8, 10 })
         {
@@ -27,7 +30,7 @@ internal sealed class FitSweep
             {
                 foreach (var sigma in new[] { 0.0, 0.02, 0.05, 0.1, 0.2, 0.4 })
                 {
-                    for (var seed = 1; seed <= 3; seed++)
+                    foreach (var seed in Seeds)
                     {
                         var x = InteractionAnalyzer.Analyze(SyntheticFunctions.Outputs(seed, n, 16, mix, sigma));
                         var and = x.Samples.Select(s => s.And).ToList();
