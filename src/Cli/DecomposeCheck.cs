@@ -8,4 +8,5 @@ namespace Spindle.Cli;
 /// <param name="Samples">The per-sample interactions.</param>
 /// <param name="VariableCount">n.</param>
 /// <param name="Tau">The salience threshold τ in use.</param>
-internal sealed record DecomposeCheck(string Label, string Stem, IReadOnlyList<SampleInteractions> Samples, int VariableCount, double Tau);
+/// <param name="Provenance">Where the samples come from, or <see langword="null"/> when the file records none (and for pooled files).</param>
+internal sealed record DecomposeCheck(string Label, string Stem, IReadOnlyList<SampleInteractions> Samples, int VariableCount, double Tau, Spindle.Monitor.Checks.CheckProvenance? Provenance = null);

@@ -17,12 +17,12 @@ internal static class DecomposeCommand
     public static Command Create()
     {
         var files = new Argument<string[]>("files") { Description = "Interaction extraction files (spindle.interactions JSON). Each is one check unless --pool.", Arity = ArgumentArity.OneOrMore };
-        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of tables." };
-        var png = new Option<string?>("--png") { Description = "PNG to write (one input or --pool). Default: next to each input, as NAME.decomposition.png." };
+        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of tables; writes no PNG unless --png is given." };
+        var png = new Option<string?>("--png") { Description = "PNG to write (one input or --pool). Default without --json: next to each input, as NAME.decomposition.png." };
         var noPng = new Option<bool>("--no-png") { Description = "Do not write PNGs." };
         var pool = new Option<bool>("--pool") { Description = "Pool the samples of all files into one fit (same n and τ, or give --tau)." };
         var tau = new Option<double?>("--tau") { Description = "Salience threshold τ overriding the files' own." };
-        var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11)." };
+        var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's." };
         var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
         var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
         var decay = new Option<DecayShape>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*, default) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => DecayShape.NoiseOperator, CustomParser = ParseShape };
@@ -52,7 +52,7 @@ internal static class DecomposeCommand
     /// <summary>Runs the command.</summary>
     /// <param name="settings">The parsed settings.</param>
     /// <param name="output">Where tables or JSON go.</param>
-    /// <param name="error">Where errors go.</param>
+    /// <param name="error">Where errors and warnings go.</param>
     /// <returns>The exit code: 0 on success, 1 on bad input.</returns>
     public static int Run(DecomposeSettings settings, TextWriter output, TextWriter error)
     {
@@ -60,6 +60,11 @@ internal static class DecomposeCommand
         {
             var checks = Prepare(settings);
             var reports = checks.Select(check => Decompose(check, settings)).ToList();
+            foreach (var warning in reports.SelectMany(r => r.Warnings))
+            {
+                error.WriteLine($"spindle decompose: warning: {warning}");
+            }
+
             if (settings.Json)
             {
                 DecomposeReportWriter.WriteJson(reports, output);
@@ -132,7 +137,7 @@ internal static class DecomposeCommand
         }
         else
         {
-            checks = extractions.Select((e, i) => new DecomposeCheck(settings.Files[i], StripExtension(settings.Files[i]), e.Samples.ToList(), e.VariableCount, settings.Tau ?? e.Tau)).ToList();
+            checks = extractions.Select((e, i) => new DecomposeCheck(settings.Files[i], StripExtension(settings.Files[i]), e.Samples.ToList(), e.VariableCount, settings.Tau ?? e.Tau, e.Provenance)).ToList();
         }
 
         if (settings.Png is not null && checks.Count > 1)
@@ -189,6 +194,7 @@ internal static class DecomposeCommand
         var fit = result.Fit;
         var normalized = result.Z > 0;
         var summary = result.Summary ?? fit.Summarize(1);
+        var warnings = new List<string>();
         GeneralizabilitySplit? split = null;
         double? similarity = null;
         if (settings.Baselines.Count > 0)
@@ -200,6 +206,8 @@ internal static class DecomposeCommand
                 {
                     throw new InvalidDataException($"{settings.Baselines[b]}: n = {baselines[b].VariableCount} with {baselines[b].Samples.Count} samples; the target has n = {check.VariableCount} with {check.Samples.Count}. Baselines must be extracted on the same samples and variables.");
                 }
+
+                BaselineProvenance.Check(check.Label, check.Provenance, settings.Baselines[b], baselines[b].Provenance, warnings);
             }
 
             split = Generalizability.Split(
@@ -211,22 +219,33 @@ internal static class DecomposeCommand
             similarity = Faithfulness.Similarity(split.Generalizable, split.NonGeneralizable, fit.Decay, fit.Spindle);
         }
 
+        var hasSalient = fit.Data.Positive.Any(v => v != 0) || fit.Data.Negative.Any(v => v != 0);
+        if (!hasSalient)
+        {
+            warnings.Add(string.Format(
+                CultureInfo.InvariantCulture,
+                "{0}: τ = {1:G4} leaves no salient interaction (no |I| above it), so every per-order strength is 0, the masses say nothing and R² is undefined; give a smaller --tau.",
+                check.Label,
+                check.Tau));
+        }
+
+        // A PNG by default for the tables; with --json only when asked for by name.
         string? pngPath = null;
-        if (!settings.NoPng)
+        if (!settings.NoPng && (settings.Png is not null || !settings.Json))
         {
             pngPath = settings.Png ?? check.Stem + ".decomposition.png";
             var title = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4:F3}",
+                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4}",
                 Path.GetFileName(check.Stem),
                 summary.SpindleMass,
                 summary.DecayMass,
                 summary.SpindleShare,
-                fit.RSquared);
+                hasSalient ? fit.RSquared.ToString("F3", CultureInfo.InvariantCulture) : "undefined");
             DecompositionPlot.Save(fit, normalized ? result.Z : 1, title, pngPath, split);
         }
 
-        return new DecomposeReport(check.Label, result, summary, split, similarity, pngPath);
+        return new DecomposeReport(check.Label, result, summary, split, similarity, pngPath, warnings);
     }
 
     private static InteractionExtraction LoadChecked(string path)

@@ -8,7 +8,18 @@ namespace Spindle.Cli;
 /// <summary>Writes <c>spindle decompose</c> results as aligned tables or as JSON.</summary>
 internal static class DecomposeReportWriter
 {
-    private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase };
+    private const string FitWarning = "the fit is at a bound or poor";
+
+    private const string ConvergenceWarning = "the extraction solver stopped at its iteration cap on some samples (objective not certified)";
+
+    private static readonly JsonSerializerOptions JsonOptions = new()
+    {
+        WriteIndented = true,
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+
+        // Warnings hold τ, R² and quotes; a terminal or a file reads them as they are (this JSON never goes into HTML).
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
+    };
 
     /// <summary>Writes one table per check, then a one-line-per-check summary when there are several.</summary>
     /// <param name="reports">The checks.</param>
@@ -55,24 +66,25 @@ internal static class DecomposeReportWriter
             output.WriteLine(string.Format(
                 c,
                 r.Shape == DecayShape.NoiseOperator
-                    ? "fit (noise-operator decay): alpha = {0:F4}, beta = {1:G4}, delta = {2:G4} (search {3:G3}..{4:G3}), gamma = {5:G4}, R^2 = {6:F4}"
-                    : "fit (monotone decay): alpha = {0:F4}, beta = {1:G4}, R^2 = {6:F4}",
+                    ? "fit (noise-operator decay): alpha = {0:F4}, beta = {1:G4}, delta = {2:G4} (search {3:G3}..{4:G3}), gamma = {5:G4}, R^2 = {6}"
+                    : "fit (monotone decay): alpha = {0:F4}, beta = {1:G4}, R^2 = {6}",
                 r.Alpha,
                 r.Beta,
                 r.Delta,
                 r.MinDelta,
                 r.MaxDelta,
                 r.Gamma,
-                r.RSquared));
+                report.RSquared is { } r2 ? r2.ToString("F4", c) : "undefined (no salient interaction)"));
             if (r.Warnings != FitWarnings.None)
             {
-                output.WriteLine($"warning: the fit is at a bound or poor: {r.Warnings}");
+                output.WriteLine($"warning: {FitWarning}: {r.Warnings}");
             }
 
             if (report.Check.AllConverged == false)
             {
-                output.WriteLine("warning: the extraction solver stopped at its iteration cap on some samples (objective not certified)");
+                output.WriteLine($"warning: {ConvergenceWarning}");
             }
+
             output.WriteLine(string.Format(
                 c,
                 "summary{0}: spindle mass {1:F4}, decay mass {2:F4}, spindle share {3:F4}, residual mass {4:F4}, data mass {5:F4}",
@@ -120,7 +132,7 @@ internal static class DecomposeReportWriter
             foreach (var report in reports)
             {
                 var s = report.Summary;
-                output.WriteLine(string.Format(c, "{0,-40} {1,9:F4} {2,9:F4} {3,7:F3} {4,9:F4} {5,7:F4}", Path.GetFileName(report.Label), s.SpindleMass, s.DecayMass, s.SpindleShare, s.ResidualMass, s.RSquared));
+                output.WriteLine(string.Format(c, "{0,-40} {1,9:F4} {2,9:F4} {3,7:F3} {4,9:F4} {5,7}", Path.GetFileName(report.Label), s.SpindleMass, s.DecayMass, s.SpindleShare, s.ResidualMass, report.RSquared is { } r2 ? r2.ToString("F4", c) : "n/a"));
             }
         }
     }
@@ -133,6 +145,24 @@ internal static class DecomposeReportWriter
         // Round first and add +0.0 so that tiny negatives print as 0.0000, not -0.0000.
         var rounded = Math.Round(value, 4) + 0.0;
         return rounded.ToString("F4", CultureInfo.InvariantCulture).PadLeft(9);
+    }
+
+    /// <summary>Every warning of a check as a sentence: the fit's, the solver's, then the report's own.</summary>
+    private static List<string> AllWarnings(DecomposeReport report)
+    {
+        var warnings = new List<string>();
+        if (report.Result.Warnings != FitWarnings.None)
+        {
+            warnings.Add($"{FitWarning}: {report.Result.Warnings}");
+        }
+
+        if (report.Check.AllConverged == false)
+        {
+            warnings.Add(ConvergenceWarning);
+        }
+
+        warnings.AddRange(report.Warnings);
+        return warnings;
     }
 
     /// <summary>Writes all checks as one JSON object <c>{ "checks": [...] }</c>; strengths are divided by Z when <c>normalized</c> is true.</summary>
@@ -155,8 +185,9 @@ internal static class DecomposeReportWriter
                 normalized = report.Normalized,
                 decay = r.Shape == DecayShape.NoiseOperator ? "noise-operator" : "monotone",
                 parameters = new { alpha = r.Alpha, beta = r.Beta, delta = r.Delta, minDelta = r.MinDelta, maxDelta = r.MaxDelta, gamma = r.Gamma },
-                rSquared = r.RSquared,
-                warnings = r.Warnings.ToString(),
+                rSquared = report.RSquared,
+                fitWarnings = r.Warnings.ToString(),
+                warnings = AllWarnings(report),
                 allConverged = report.Check.AllConverged,
                 cancellationMass = report.Check.CancellationMass,
                 intervals = report.Check.Uncertainty is { } u

@@ -14,13 +14,17 @@ namespace Spindle.Cli;
 /// </summary>
 internal static class ExtractCommand
 {
+    private static readonly string[] NamedLiterals = ["-Infinity", "Infinity", "NaN"];
+
+    private static readonly JsonSerializerOptions NamedLiteralOptions = new() { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
+
     /// <summary>Creates the command.</summary>
     /// <returns>The command.</returns>
     public static Command Create()
     {
         var outputs = new Option<FileInfo?>("--outputs")
         {
-            Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present.",
+            Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} (n ≥ 1) or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present. NaN and Infinity (bare, as Python writes them, or quoted) are read and then rejected naming the sample and mask.",
         };
         var run = new Option<DirectoryInfo?>("--run") { Description = "A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs." };
         var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "With --run: the checkpoint to load (default: the run's last.ckpt)." };
@@ -34,7 +38,7 @@ internal static class ExtractCommand
         var qthres = new Option<double>("--qthres") { Description = "Noise bound factor: |δ_T| ≤ qthres·|v(N) - v(∅)|.", DefaultValueFactory = _ => 0.02 };
         var tau = new Option<double?>("--tau") { Description = "Salience threshold τ (default 0.02·mean |v(N) - v(∅)| over the samples)." };
         var top = new Option<int>("--top") { Description = "How many interactions to list per sample, by |I|.", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "Print JSON (and, or, objective, ...) instead of tables." };
+        var json = new Option<bool>("--json") { Description = "Print the extraction as JSON (the spindle.interactions document --out writes, readable by 'spindle decompose') instead of tables." };
         var output = new Option<FileInfo?>("--out") { Description = "Write the full extraction (versioned JSON) to this file, atomically." };
         var iterations = new Option<int?>("--iterations") { Description = "Iteration cap (exact) or iteration count (reference)." };
         var command = new Command("extract", "Extract AND-OR interactions from the 2^n masked outputs of one or more samples.")
@@ -78,8 +82,16 @@ internal static class ExtractCommand
                         throw new ArgumentException($"{string.Join(", ", ignored)} only apply with --run; --outputs already holds the 2^n outputs.");
                     }
 
-                    var (samples, single) = ReadOutputs(outputsFile.FullName);
-                    return Run(samples, single, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
+                    var samples = ReadOutputs(outputsFile.FullName);
+                    try
+                    {
+                        return Run(samples, options, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, Console.Out);
+                    }
+                    catch (ArgumentException e) when (e.ParamName == "outputs")
+                    {
+                        // The analysis names the sample and mask (a NaN, a length); say which file holds them.
+                        throw new InvalidDataException($"{outputsFile.FullName}: {e.Message.Replace(" (Parameter 'outputs')", string.Empty, StringComparison.Ordinal)}", e);
+                    }
                 }
 
                 var request = new ModelExtractionRequest
@@ -95,7 +107,7 @@ internal static class ExtractCommand
                 };
                 var watch = Stopwatch.StartNew();
                 var extraction = ModelExtraction.Extract(request, options);
-                return Report(extraction, request.Samples.Count == 1, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, watch.Elapsed, Console.Out);
+                return Report(extraction, parse.GetValue(top), parse.GetValue(json), parse.GetValue(output)?.FullName, watch.Elapsed, Console.Out);
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or JsonException or UnauthorizedAccessException or InvalidOperationException)
             {
@@ -108,30 +120,31 @@ internal static class ExtractCommand
 
     /// <summary>Analyses the outputs and writes the report.</summary>
     /// <param name="samples">Per sample, the 2^n outputs.</param>
-    /// <param name="single">Whether the input was one flat array (the JSON report then has flat <c>and</c>/<c>or</c> arrays).</param>
     /// <param name="options">The analysis options.</param>
     /// <param name="top">Interactions listed per sample.</param>
-    /// <param name="json">Print JSON instead of tables.</param>
+    /// <param name="json">Print the extraction's JSON (<see cref="InteractionExtraction.ToJson"/>) instead of tables.</param>
     /// <param name="outputPath">Where to save the full extraction, or <see langword="null"/>.</param>
     /// <param name="writer">Where the report goes.</param>
     /// <returns>The exit code.</returns>
-    public static int Run(IReadOnlyList<double[]> samples, bool single, InteractionAnalysisOptions options, int top, bool json, string? outputPath, TextWriter writer)
+    public static int Run(IReadOnlyList<double[]> samples, InteractionAnalysisOptions options, int top, bool json, string? outputPath, TextWriter writer)
     {
         var watch = Stopwatch.StartNew();
         var extraction = InteractionAnalyzer.Analyze(samples, options);
-        return Report(extraction, single, top, json, outputPath, watch.Elapsed, writer);
+        return Report(extraction, top, json, outputPath, watch.Elapsed, writer);
     }
 
     /// <summary>Saves the extraction if asked and writes the report.</summary>
     /// <param name="extraction">The extraction.</param>
-    /// <param name="single">Whether the JSON report has flat <c>and</c>/<c>or</c> arrays (one sample).</param>
     /// <param name="top">Interactions listed per sample.</param>
-    /// <param name="json">Print JSON instead of tables.</param>
+    /// <param name="json">
+    /// Print the extraction's JSON (<see cref="InteractionExtraction.ToJson"/>, the document <paramref name="outputPath"/>
+    /// receives) instead of tables, so that the output can be redirected to a file and decomposed.
+    /// </param>
     /// <param name="outputPath">Where to save the full extraction, or <see langword="null"/>.</param>
     /// <param name="elapsed">The time the extraction took.</param>
     /// <param name="writer">Where the report goes.</param>
     /// <returns>The exit code.</returns>
-    public static int Report(InteractionExtraction extraction, bool single, int top, bool json, string? outputPath, TimeSpan elapsed, TextWriter writer)
+    public static int Report(InteractionExtraction extraction, int top, bool json, string? outputPath, TimeSpan elapsed, TextWriter writer)
     {
         if (outputPath is not null)
         {
@@ -140,7 +153,7 @@ internal static class ExtractCommand
 
         if (json)
         {
-            writer.WriteLine(ToReportJson(extraction, single, elapsed));
+            writer.WriteLine(extraction.ToJson());
         }
         else
         {
@@ -155,15 +168,19 @@ internal static class ExtractCommand
     }
 
     /// <summary>Reads <c>{"n": n, "values": [...]}</c> or <c>{"n": n, "values": [[...], ...]}</c>.</summary>
+    /// <remarks>
+    /// The named literals <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> are read, bare (as Python's <c>json</c>
+    /// writes them) or quoted, so that the analysis can reject them naming the sample and mask.
+    /// </remarks>
     /// <param name="path">The file.</param>
-    /// <returns>The samples and whether the file held a single flat array.</returns>
+    /// <returns>The samples.</returns>
     /// <exception cref="InvalidDataException">The file does not have that shape.</exception>
-    public static (List<double[]> Samples, bool Single) ReadOutputs(string path)
+    public static List<double[]> ReadOutputs(string path)
     {
         JsonNode? parsed;
         try
         {
-            parsed = JsonNode.Parse(File.ReadAllText(path));
+            parsed = JsonNode.Parse(QuoteNamedLiterals(File.ReadAllText(path)));
         }
         catch (JsonException e)
         {
@@ -186,6 +203,11 @@ internal static class ExtractCommand
                 throw new InvalidDataException($"{path}: \"n\" must be a whole number (the variable count), got {nNode.ToJsonString()}.");
             }
 
+            if (n < 1)
+            {
+                throw new InvalidDataException(string.Create(CultureInfo.InvariantCulture, $"{path}: \"n\" is {n}; the variable count must be at least 1."));
+            }
+
             for (var i = 0; i < samples.Count; i++)
             {
                 if (n < 0 || n > 30 || samples[i].Length != 1 << n)
@@ -195,8 +217,60 @@ internal static class ExtractCommand
             }
         }
 
-        return (samples, single);
+        if (samples[0].Length == 1)
+        {
+            throw new InvalidDataException($"{path}: \"values\" holds one output per sample, which is n = 0 variables; give 2^n outputs with n ≥ 1.");
+        }
+
+        return samples;
     }
+
+    /// <summary>Puts quotes around bare <c>NaN</c>, <c>Infinity</c> and <c>-Infinity</c> outside strings, which JSON lacks but Python writes.</summary>
+    private static string QuoteNamedLiterals(string json)
+    {
+        var result = new System.Text.StringBuilder(json.Length);
+        var inString = false;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var c = json[i];
+            if (inString)
+            {
+                result.Append(c);
+                if (c == '\\' && i + 1 < json.Length)
+                {
+                    result.Append(json[++i]);
+                }
+                else if (c == '"')
+                {
+                    inString = false;
+                }
+
+                continue;
+            }
+
+            if (c == '"')
+            {
+                inString = true;
+                result.Append(c);
+                continue;
+            }
+
+            var literal = NamedLiterals.FirstOrDefault(l => string.CompareOrdinal(json, i, l, 0, l.Length) == 0 && !IsWordChar(json, i - 1) && !IsWordChar(json, i + l.Length));
+            if (literal is not null)
+            {
+                result.Append('"').Append(literal).Append('"');
+                i += literal.Length - 1;
+                continue;
+            }
+
+            result.Append(c);
+        }
+
+        return result.ToString();
+    }
+
+    private static bool IsWordChar(string text, int index) =>
+        index >= 0 && index < text.Length && (char.IsLetterOrDigit(text[index]) || text[index] is '-' or '+' or '.' or '_');
 
     private static double[] ToDoubles(JsonArray? array, string path, string name)
     {
@@ -208,7 +282,7 @@ internal static class ExtractCommand
         var result = new double[array.Count];
         for (var i = 0; i < array.Count; i++)
         {
-            if (array[i] is not JsonValue value || !value.TryGetValue(out double x))
+            if (array[i] is not JsonValue value || !TryGetDouble(value, out var x))
             {
                 throw new InvalidDataException($"{path}: \"{name}\"[{i}] is not a number.");
             }
@@ -217,6 +291,22 @@ internal static class ExtractCommand
         }
 
         return result;
+    }
+
+    private static bool TryGetDouble(JsonValue value, out double x)
+    {
+        if (value.TryGetValue(out x))
+        {
+            return true;
+        }
+
+        if (value.TryGetValue(out string? text) && NamedLiterals.Contains(text))
+        {
+            x = value.Deserialize<double>(NamedLiteralOptions);
+            return true;
+        }
+
+        return false;
     }
 
     private static VariablePlacement ParsePlacement(string? name) => name?.ToLowerInvariant() switch
@@ -232,28 +322,6 @@ internal static class ExtractCommand
         "reference" => InteractionSolver.Reference,
         _ => throw new ArgumentException($"--solver must be 'exact' or 'reference', got '{name}'."),
     };
-
-    private static string ToReportJson(InteractionExtraction extraction, bool single, TimeSpan elapsed)
-    {
-        var samples = extraction.Samples;
-        var report = new JsonObject
-        {
-            ["n"] = extraction.VariableCount,
-            ["solver"] = extraction.Solver == InteractionSolver.Exact ? "exact" : "reference",
-            ["tau"] = extraction.Tau,
-            ["normalization"] = extraction.Normalization,
-            ["seconds"] = elapsed.TotalSeconds,
-            ["objective"] = single ? samples[0].Objective : new JsonArray([.. samples.Select(s => (JsonNode)s.Objective)]),
-            ["lowerBound"] = single ? samples[0].LowerBound : new JsonArray([.. samples.Select(s => (JsonNode?)s.LowerBound)]),
-            ["and"] = single ? Array(samples[0].And) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.And))]),
-            ["or"] = single ? Array(samples[0].Or) : new JsonArray([.. samples.Select(s => (JsonNode)Array(s.Or))]),
-            ["positiveByOrder"] = extraction.Distribution is { } d ? Array(d.Positive) : new JsonArray(),
-            ["negativeByOrder"] = extraction.Distribution is { } e ? Array(e.Negative) : new JsonArray(),
-        };
-        return report.ToJsonString();
-    }
-
-    private static JsonArray Array(double[] values) => new([.. values.Select(v => (JsonNode)v)]);
 
     private static void WriteTables(InteractionExtraction extraction, int top, TimeSpan elapsed, TextWriter writer)
     {

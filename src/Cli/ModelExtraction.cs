@@ -1,5 +1,6 @@
 using System.Globalization;
 using Spindle.Monitor;
+using Spindle.Monitor.Checks;
 using Spindle.Monitor.Interactions;
 using Spindle.Monitor.Masking;
 using Spindle.Trainers.Data;
@@ -104,7 +105,8 @@ internal static class ModelExtraction
             var text = Sst2Loader.LoadDirectory(settings.Data ?? throw new InvalidDataException($"{settingsPath}: an sst2 run without --data."), encoder);
             var tokens = TokenVariables.RandomPositions(
                 encoder.MaskId, request.Variables, request.Seed, [encoder.ClsId, encoder.SepId, encoder.PadId]);
-            return Run(request, options, settings, checkpoint, Pick(text, request.Split), tokens, encoder.VocabularySize);
+            var tokenProvenance = Provenance(request, settings, checkpoint, $"token positions, n = {request.Variables}", "token positions replaced by [MASK]");
+            return Run(request, options, settings, checkpoint, Pick(text, request.Split), tokens, encoder.VocabularySize, tokenProvenance);
         }
 
         var images = Pick(TrainingRunner.LoadImages(settings), request.Split);
@@ -112,8 +114,28 @@ internal static class ModelExtraction
         InputVariables variables = request.Placement == VariablePlacement.FeatureMap
             ? new FeatureMapPatchVariables(selection, new PatchGrid(request.Grid, request.Grid))
             : new InputPatchVariables(new PatchGrid(request.Grid, request.Grid), selection);
-        return Run(request, options, settings, checkpoint, images, variables, null);
+        var kind = request.Placement == VariablePlacement.FeatureMap ? "feature-map" : "input";
+        var patchProvenance = Provenance(
+            request,
+            settings,
+            checkpoint,
+            string.Create(CultureInfo.InvariantCulture, $"{kind} patches, {request.Grid}x{request.Grid} grid, n = {request.Variables}"),
+            $"{kind} patches set to 0");
+        return Run(request, options, settings, checkpoint, images, variables, null, patchProvenance);
     }
+
+    /// <summary>What identifies the extraction: everything but the epoch, which comes from the checkpoint.</summary>
+    private static CheckProvenance Provenance(ModelExtractionRequest request, TrainSettings settings, string checkpoint, string variables, string masking) => new()
+    {
+        Model = settings.Model,
+        Run = request.RunFolder,
+        Checkpoint = checkpoint,
+        Split = request.Split,
+        SampleIndices = [.. request.Samples],
+        Variables = variables,
+        VariableSeed = request.Seed,
+        Masking = masking,
+    };
 
     private static InteractionExtraction Run<T>(
         ModelExtractionRequest request,
@@ -122,7 +144,8 @@ internal static class ModelExtraction
         string checkpoint,
         LabeledData<T> data,
         InputVariables variables,
-        int? vocabularySize)
+        int? vocabularySize,
+        CheckProvenance provenance)
         where T : unmanaged
     {
         foreach (var index in request.Samples)
@@ -139,10 +162,10 @@ internal static class ModelExtraction
             Dropout = settings.Dropout,
             VocabularySize = vocabularySize,
         });
-        CheckpointFile.ReadModel(checkpoint, model);
+        var metadata = CheckpointFile.ReadModel(checkpoint, model);
         var (inputs, labels) = data.Batch(request.Samples.ToArray());
         var extractor = new InteractionExtractor(analysis: options);
-        return extractor.Extract(model, variables, inputs, labels.data<long>().ToArray());
+        return extractor.Extract(model, variables, inputs, labels.data<long>().ToArray()).WithProvenance(provenance with { Epoch = metadata.Epoch });
     }
 
     private static LabeledData<T> Pick<T>(TrainTestData<T> data, string split)

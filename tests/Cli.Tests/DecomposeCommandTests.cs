@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Spindle.Monitor.Checks;
 using Spindle.Monitor.Decomposition;
 using Spindle.Monitor.Interactions;
 
@@ -243,6 +244,142 @@ public class DecomposeCommandTests
             Assert.That(checks[0].GetProperty("samples").GetInt32(), Is.EqualTo(5));
             // --tau passes through to the report unchanged: exact.
             Assert.That(checks[0].GetProperty("tau").GetDouble(), Is.EqualTo(0.05).Within(0));
+        }
+    }
+
+    [Test]
+    public void Run_JsonWithoutPng_WritesNoPngButWritesTheOneNamed()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        var named = Path.Combine(_directory, "named.png");
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var plain = DecomposeCommand.Run(Settings([file], json: true), output, error);
+        var pngsAfterPlain = Directory.GetFiles(_directory, "*.png");
+        using var document = JsonDocument.Parse(output.ToString());
+        using var namedOutput = new StringWriter();
+        var withPng = DecomposeCommand.Run(Settings([file], json: true, png: named), namedOutput, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(plain, Is.Zero, error.ToString());
+            Assert.That(pngsAfterPlain, Is.Empty);
+            Assert.That(document.RootElement.GetProperty("checks")[0].GetProperty("png").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(withPng, Is.Zero, error.ToString());
+            Assert.That(Directory.GetFiles(_directory, "*.png"), Is.EqualTo(new[] { named }).AsCollection);
+        }
+    }
+
+    [TestCase("split", "baseline was not extracted like the target", "split test against the target's train")]
+    [TestCase("samples", "baseline was not extracted like the target", "sample indices [3, 4, 5] against the target's [0, 1, 2]")]
+    [TestCase("variables", "baseline was not extracted like the target", "variables feature-map patches")]
+    [TestCase("seed", "baseline was not extracted like the target", "variable seed 1 against the target's 0")]
+    [TestCase("masking", "baseline was not extracted like the target", "masking feature-map patches set to 0 against")]
+    public void Run_BaselineProvenanceDisagrees_FailsNamingTheField(string field, string expected, string detail)
+    {
+        var target = Path.Combine(_directory, "target.json");
+        var baseline = Path.Combine(_directory, "baseline.json");
+        var provenance = new CheckProvenance
+        {
+            Model = "cnn",
+            Split = "train",
+            SampleIndices = [0, 1, 2],
+            Variables = "input patches of a 4x4 grid, n = 5",
+            VariableSeed = 0,
+            Masking = "input patches set to 0",
+        };
+        var other = field switch
+        {
+            "split" => provenance with { Split = "test" },
+            "samples" => provenance with { SampleIndices = [3, 4, 5] },
+            "variables" => provenance with { Variables = "feature-map patches of an 8x8 grid, n = 5" },
+            "seed" => provenance with { VariableSeed = 1 },
+            _ => provenance with { Masking = "feature-map patches set to 0" },
+        };
+        SyntheticExtraction(seed: 2, n: 5, samples: 3).WithProvenance(provenance).Save(target);
+        SyntheticExtraction(seed: 2, n: 5, samples: 3, noiseSeed: 99).WithProvenance(other with { Model = "mlp" }).Save(baseline);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([target], json: true, noPng: true, baselines: [baseline]), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.EqualTo(1));
+            Assert.That(error.ToString(), Does.Contain(expected).And.Contain(detail));
+            Assert.That(output.ToString(), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Run_BaselineWithMatchingProvenance_SucceedsWithoutWarning()
+    {
+        var target = Path.Combine(_directory, "target.json");
+        var baseline = Path.Combine(_directory, "baseline.json");
+        var provenance = new CheckProvenance { Split = "train", SampleIndices = [0, 1, 2], Variables = "input patches of a 4x4 grid, n = 5", VariableSeed = 0, Masking = "input patches set to 0" };
+        SyntheticExtraction(seed: 2, n: 5, samples: 3).WithProvenance(provenance with { Model = "cnn" }).Save(target);
+        SyntheticExtraction(seed: 2, n: 5, samples: 3, noiseSeed: 99).WithProvenance(provenance with { Model = "mlp", SampleIndices = [0, 1, 2] }).Save(baseline);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([target], json: true, noPng: true, baselines: [baseline]), output, error);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, error.ToString());
+            Assert.That(error.ToString(), Is.Empty);
+        }
+    }
+
+    [Test]
+    public void Run_BaselineWithoutProvenance_WarnsOnStandardErrorAndInJson()
+    {
+        var target = Path.Combine(_directory, "target.json");
+        var baseline = Path.Combine(_directory, "baseline.json");
+        SyntheticExtraction(seed: 2, n: 5, samples: 3).WithProvenance(new CheckProvenance { Split = "train", SampleIndices = [0, 1, 2] }).Save(target);
+        SyntheticExtraction(seed: 2, n: 5, samples: 3, noiseSeed: 99).Save(baseline);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([target], json: true, noPng: true, baselines: [baseline]), output, error);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        using var document = JsonDocument.Parse(output.ToString());
+        var warnings = document.RootElement.GetProperty("checks")[0].GetProperty("warnings").EnumerateArray().Select(w => w.GetString()).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(error.ToString(), Does.Contain("warning: " + baseline + " records no provenance"));
+            Assert.That(warnings, Has.Some.Contains(baseline + " records no provenance"));
+        }
+    }
+
+    [Test]
+    public void Run_TauAboveEveryInteraction_WarnsAndLeavesRSquaredUndefined()
+    {
+        var file = Path.Combine(_directory, "check.json");
+        SyntheticExtraction(seed: 1, n: 4, samples: 2).Save(file);
+        using var output = new StringWriter();
+        using var error = new StringWriter();
+        using var textOutput = new StringWriter();
+        using var textError = new StringWriter();
+
+        var code = DecomposeCommand.Run(Settings([file], json: true) with { Tau = 1000 }, output, error);
+        var textCode = DecomposeCommand.Run(Settings([file], noPng: true) with { Tau = 1000 }, textOutput, textError);
+
+        Assert.That(code, Is.Zero, error.ToString());
+        using var document = JsonDocument.Parse(output.ToString());
+        var check = document.RootElement.GetProperty("checks")[0];
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(check.GetProperty("summary").GetProperty("dataMass").GetDouble(), Is.Zero, "precondition: nothing is salient");
+            Assert.That(check.GetProperty("rSquared").ValueKind, Is.EqualTo(JsonValueKind.Null));
+            Assert.That(check.GetProperty("warnings").EnumerateArray().Select(w => w.GetString()), Has.Some.Contains("leaves no salient interaction"));
+            Assert.That(error.ToString(), Does.Contain("warning: ").And.Contain("τ = 1000 leaves no salient interaction"));
+            Assert.That(textCode, Is.Zero, textError.ToString());
+            Assert.That(textError.ToString(), Does.Contain("leaves no salient interaction"));
+            Assert.That(textOutput.ToString(), Does.Contain("R^2 = undefined").And.Not.Contain("R^2 = 1.0000"));
         }
     }
 

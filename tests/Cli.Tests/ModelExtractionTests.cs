@@ -51,6 +51,29 @@ public class ModelExtractionTests
     }
 
     [Test]
+    public void Extract_TrainedRun_RecordsWhereTheOutputsCameFrom()
+    {
+        var request = new ModelExtractionRequest { RunFolder = _runFolder, Split = "train", Samples = [4, 1], Variables = 3, Placement = VariablePlacement.FeatureMap, Grid = 8, Seed = 7 };
+
+        var extraction = InteractionExtraction.FromJson(ModelExtraction.Extract(request, new InteractionAnalysisOptions()).ToJson());
+
+        var provenance = extraction.Provenance;
+        Assert.That(provenance, Is.Not.Null);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(provenance!.Model, Is.EqualTo("cnn"));
+            Assert.That(provenance.Run, Is.EqualTo(_runFolder));
+            Assert.That(provenance.Checkpoint, Is.EqualTo(Path.Combine(_runFolder, TrainingRunner.CheckpointFileName)));
+            Assert.That(provenance.Epoch, Is.EqualTo(1));
+            Assert.That(provenance.Split, Is.EqualTo("train"));
+            Assert.That(provenance.SampleIndices, Is.EqualTo(request.Samples).AsCollection);
+            Assert.That(provenance.Variables, Is.EqualTo("feature-map patches, 8x8 grid, n = 3"));
+            Assert.That(provenance.VariableSeed, Is.EqualTo(7));
+            Assert.That(provenance.Masking, Is.EqualTo("feature-map patches set to 0"));
+        }
+    }
+
+    [Test]
     public void Extract_SampleOutOfRange_NamesTheIndexAndTheSplitSize()
     {
         var request = new ModelExtractionRequest { RunFolder = _runFolder, Samples = [1000] };

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Spindle.Monitor.Checks;
 
 namespace Spindle.Monitor.Interactions;
 
@@ -11,7 +12,9 @@ namespace Spindle.Monitor.Interactions;
 /// <see cref="FormatName"/> and a <c>version</c> of <see cref="CurrentVersion"/>; doubles round-trip exactly.
 /// The per-sample fields <c>relativeGap</c> and <c>converged</c> were added to version 1 later: a file written
 /// without them still reads, with both <see langword="null"/> (unknown), as does a missing <c>lowerBound</c>; readers
-/// skip fields they do not know, so older readers read newer files too.
+/// skip fields they do not know, so older readers read newer files too. The optional <c>provenance</c> object
+/// (<see cref="Provenance"/>) was added to version 2 in the same way: it is written only when set, and a file
+/// without it reads with <see cref="Provenance"/> <see langword="null"/>.
 /// </remarks>
 public sealed partial class InteractionExtraction
 {
@@ -70,6 +73,15 @@ public sealed partial class InteractionExtraction
             ? null
             : Decomposition.InteractionDistributions.Compute(Samples.Select(s => s.And).ToArray(), Samples.Select(s => s.Or).ToArray(), Tau);
 
+    /// <summary>
+    /// Gets where the outputs came from (model, run, checkpoint, split, sample indices, variables and their seed,
+    /// masking), or <see langword="null"/> when unknown (outputs computed elsewhere, or a file written without it).
+    /// </summary>
+    /// <remarks>Compare two extractions' provenance before comparing their interactions sample by sample.</remarks>
+    [JsonPropertyName("provenance")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public CheckProvenance? Provenance { get; init; }
+
     /// <summary>Gets the per-sample interactions, in the order the outputs were given.</summary>
     [JsonPropertyName("samples")]
     public required IReadOnlyList<SampleInteractions> Samples { get; init; }
@@ -86,6 +98,23 @@ public sealed partial class InteractionExtraction
         Samples.Any(s => s.Converged == false) ? false
         : Samples.All(s => s.Converged == true) ? true
         : null;
+
+    /// <summary>Returns a copy of this extraction with another provenance; the samples are shared, not copied.</summary>
+    /// <param name="provenance">The provenance, or <see langword="null"/> for none.</param>
+    /// <returns>The copy.</returns>
+    public InteractionExtraction WithProvenance(CheckProvenance? provenance) => new()
+    {
+        Format = Format,
+        Version = Version,
+        VariableCount = VariableCount,
+        Solver = Solver,
+        NoiseThreshold = NoiseThreshold,
+        FirstOrderOrFolded = FirstOrderOrFolded,
+        Tau = Tau,
+        Normalization = Normalization,
+        Provenance = provenance,
+        Samples = Samples,
+    };
 
     /// <summary>Gets the largest <see cref="SampleInteractions.RelativeGap"/> over the samples, or <see langword="null"/> when a sample has none.</summary>
     /// <remarks>Derived from <see cref="Samples"/>; not written to JSON.</remarks>

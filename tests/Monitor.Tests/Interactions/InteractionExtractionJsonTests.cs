@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using Spindle.Monitor.Checks;
 using Spindle.Monitor.Interactions;
 
 namespace Spindle.Monitor.Tests.Interactions;
@@ -92,6 +93,49 @@ public class InteractionExtractionJsonTests
             Assert.That(loaded.Samples.Select(s => s.RelativeGap), Has.All.Null);
             Assert.That(loaded.AllConverged, Is.Null);
             Assert.That(loaded.MaxRelativeGap, Is.Null);
+        }
+    }
+
+    [Test]
+    public void FromJson_ExtractionWithProvenance_ReadsEveryProvenanceField()
+    {
+        var provenance = new CheckProvenance
+        {
+            Model = "cnn",
+            Run = "runs/demo",
+            Checkpoint = "runs/demo/last.ckpt",
+            Epoch = 12,
+            Split = "train",
+            SampleIndices = [0, 4, 9],
+            Variables = "input patches of a 4x4 grid, n = 8",
+            VariableSeed = 3,
+            Masking = "input, baseline 0",
+        };
+        var original = Extract().WithProvenance(provenance);
+
+        var loaded = InteractionExtraction.FromJson(original.ToJson());
+
+        using (Assert.EnterMultipleScope())
+        {
+            AssertSame(loaded, original);
+            Assert.That(loaded.Provenance, Is.Not.Null);
+            Assert.That(loaded.Provenance!.SampleIndices, Is.EqualTo(provenance.SampleIndices).AsCollection);
+            Assert.That(loaded.Provenance with { SampleIndices = provenance.SampleIndices }, Is.EqualTo(provenance));
+            Assert.That(JsonNode.Parse(original.ToJson())!["provenance"]!["split"]!.GetValue<string>(), Is.EqualTo("train"));
+        }
+    }
+
+    [Test]
+    public void FromJson_FileWithoutProvenance_ReadsItAsNullAndWritesNone()
+    {
+        var json = Extract().ToJson();
+
+        var loaded = InteractionExtraction.FromJson(json);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(loaded.Provenance, Is.Null);
+            Assert.That(JsonNode.Parse(json)!.AsObject().ContainsKey("provenance"), Is.False);
         }
     }
 
