@@ -40,10 +40,12 @@ internal static class TrainCommand
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
         var skipEval = new Option<bool>("--skip-eval") { Description = "Do not evaluate on the test split after each epoch (benchmarks)." };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
+        var monitor = new Option<bool>("--monitor") { Description = "Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder." };
+        var monitorStop = new Option<bool>("--monitor-stop") { Description = "With --monitor: let its early-stopping rule (provisional: median-of-3 spindle mass above 2.5x its minimum for 3 checks) stop training." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -112,6 +114,8 @@ internal static class TrainCommand
                     Dropout = parse.GetValue(dropout),
                     MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                     SkipEvaluation = parse.GetValue(skipEval),
+                    Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
+                    MonitorStop = parse.GetValue(monitorStop),
                 };
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }
