@@ -38,15 +38,16 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and label noise.", DefaultValueFactory = _ => Settings.Seed };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core; 1 is faster on a machine busy with other jobs)." };
+        var metricsPort = TrainCommand.MetricsPortOption();
         var command = new Command("demo", "Train the pilot CNN (conv32-conv64-fc256, Adam 1e-3) on the embedded Fashion-MNIST subset with 1% label noise until it overfits.")
         {
-            epochs, seed, output, threads,
+            epochs, seed, output, threads, metricsPort,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = Settings with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
             var runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
-            var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken);
+            var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken, parse.GetValue(metricsPort));
             if (code == 0)
             {
                 DescribeOverfitting(MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile)));
