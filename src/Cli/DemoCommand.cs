@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Spindle.Monitor.Monitoring;
 using Spindle.Trainers.Training;
 
 namespace Spindle.Cli;
@@ -50,7 +51,9 @@ internal static class DemoCommand
             var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken, parse.GetValue(metricsPort));
             if (code == 0)
             {
-                DescribeOverfitting(MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile)));
+                var history = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));
+                DescribeOverfitting(history);
+                DescribeMonitor(Path.Combine(runFolder, InteractionMonitor.LogFileName), RunReport.BestTestLossEpoch(history));
             }
 
             return Task.FromResult(code);
@@ -65,6 +68,24 @@ internal static class DemoCommand
     {
         ArgumentNullException.ThrowIfNull(runFolder);
         return [];
+    }
+
+    /// <summary>Says where the monitor's (advisory, provisional) early-stopping rule would have stopped, beside the lowest test loss.</summary>
+    /// <param name="log">The run's monitor.jsonl.</param>
+    /// <param name="bestTestLossEpoch">The epoch of the lowest test loss, if known.</param>
+    internal static void DescribeMonitor(string log, int? bestTestLossEpoch)
+    {
+        if (!File.Exists(log))
+        {
+            return;
+        }
+
+        var stop = InteractionMonitor.ReadLog(log).FirstOrDefault(r => (bool?)r["ruleStop"] == true);
+        var lowest = bestTestLossEpoch is int e ? string.Create(CultureInfo.InvariantCulture, $" (lowest test loss: epoch {e})") : string.Empty;
+        var text = stop is null
+            ? $"Interaction monitor: the provisional early-stopping rule did not fire{lowest}."
+            : string.Create(CultureInfo.InvariantCulture, $"Interaction monitor: the provisional early-stopping rule would have stopped at epoch {(int)stop["epoch"]!}{lowest}; spindle mass per epoch in {log}.");
+        AnsiConsole.WriteLine(text);
     }
 
     /// <summary>Says whether the run overfitted: test loss rising after its minimum while training accuracy still rises.</summary>

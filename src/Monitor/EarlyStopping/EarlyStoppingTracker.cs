@@ -58,7 +58,7 @@ public sealed class EarlyStoppingTracker
     /// <summary>Gets the stop decision once the tracker has stopped, else <see cref="StopDecision.Continue"/>.</summary>
     public StopDecision Decision => _stop;
 
-    /// <summary>Takes the value of the next check and decides.</summary>
+    /// <summary>Takes the value of the next check and decides. Messages number checks from 1 (<c>check #1</c> is index 0).</summary>
     /// <param name="value">The check's signal (for instance its spindle mass over Z).</param>
     /// <returns>Whether to stop, why, and a message.</returns>
     public StopDecision Update(double value)
@@ -74,14 +74,14 @@ public sealed class EarlyStoppingTracker
         {
             return _stop = StopDecision.Stop(
                 StopReason.SignalNotFinite,
-                Format($"The {name} of check {check} is {value}: the model's outputs or the fit broke down."));
+                Format($"The {name} of check #{check + 1} is {value}: the model's outputs or the fit broke down."));
         }
 
         if (_options.DivergenceThreshold is { } divergence && value > divergence)
         {
             return _stop = StopDecision.Stop(
                 StopReason.Diverged,
-                Format($"The {name} of check {check} is {value:G4}, above the divergence threshold {divergence:G4}."));
+                Format($"The {name} of check #{check + 1} is {value:G4}, above the divergence threshold {divergence:G4}."));
         }
 
         _window.Enqueue(value);
@@ -120,8 +120,8 @@ public sealed class EarlyStoppingTracker
 
         var smoothing = _options.Smoothing > 1 ? Format($"median of the last {_options.Smoothing} checks' {name}") : name;
         var message = _options.Mode == EarlyStoppingMode.RiseAboveMinimum
-            ? Format($"The {smoothing} has exceeded {DescribeThreshold("its running minimum", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check {check}; minimum at check {_bestCheck}).")
-            : Format($"The {smoothing} has not improved on {DescribeThreshold("its best", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check {check}; best at check {_bestCheck}).");
+            ? Format($"The {smoothing} has exceeded {DescribeThreshold("its running minimum", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check #{check + 1}; minimum at check #{_bestCheck + 1}).")
+            : Format($"The {smoothing} has not improved on {DescribeThreshold("its best", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check #{check + 1}; best at check #{_bestCheck + 1}).");
         return _stop = StopDecision.Stop(StopReason.EarlyStopping, message);
     }
 

@@ -64,6 +64,7 @@ public sealed class InteractionMonitor : IDisposable
     private int _checks;
     private double? _heldDelta;
     private bool _resumed;
+    private StopDecision? _ruleDecision;
     private int? _resumedAt;
     private FileStream? _log;
     private bool _disposed;
@@ -118,7 +119,7 @@ public sealed class InteractionMonitor : IDisposable
     public int? BestEpoch => _bestEpoch;
 
     /// <summary>Gets the early-stopping rule's decision so far (whether or not the monitor acts on it).</summary>
-    public StopDecision RuleDecision => _tracker.Decision;
+    public StopDecision RuleDecision => _ruleDecision ?? _tracker.Decision;
 
     /// <summary>Returns whether <paramref name="epoch"/> is one the monitor checks (a multiple of <see cref="MonitorOptions.CheckEvery"/>).</summary>
     /// <param name="epoch">The 1-based epoch just finished.</param>
@@ -136,7 +137,7 @@ public sealed class InteractionMonitor : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         if (!IsCheckEpoch(epoch) || (_lastEpoch is { } last && epoch <= last))
         {
-            return _stopTraining ? _tracker.Decision : StopDecision.Continue;
+            return _stopTraining ? RuleDecision : StopDecision.Continue;
         }
 
         return Check(epoch, step, cancellationToken).Decision;
@@ -173,7 +174,15 @@ public sealed class InteractionMonitor : IDisposable
         _checks++;
         _lastEpoch = epoch;
         var state = _tracker.GetState();
-        var rule = _tracker.Decision;
+        if (_tracker.Decision.ShouldStop && _ruleDecision is null)
+        {
+            // The rule numbers checks; people read epochs.
+            _ruleDecision = StopDecision.Stop(_tracker.Decision.Reason, string.Create(
+                System.Globalization.CultureInfo.InvariantCulture,
+                $"Epoch {epoch}: {_tracker.Decision.Message}{(_bestEpoch is { } best ? $" Best check at epoch {best}." : string.Empty)}"));
+        }
+
+        var rule = RuleDecision;
         var decision = _stopTraining ? rule : StopDecision.Continue;
         var record = new MonitorRecord(epoch, result, _stoppingOptions.Signal, value, state, _tracker.Threshold, _stoppingOptions.Patience, isBest, rule, decision);
         LastRecord = record;
@@ -235,6 +244,7 @@ public sealed class InteractionMonitor : IDisposable
         var tracker = new EarlyStoppingTracker(_stoppingOptions);
         tracker.LoadState(state.EarlyStopping ?? new EarlyStoppingState());
         _tracker = tracker;
+        _ruleDecision = null;
         _lastEpoch = state.LastEpoch;
         _checks = state.Checks;
         _bestEpoch = state.BestEpoch;

@@ -109,7 +109,7 @@ internal sealed class EarlyStoppingTrackerTests
         var tracker = new EarlyStoppingTracker(new EarlyStoppingOptions { Signal = EarlyStoppingSignal.CancellationMass });
         tracker.Update(1);
         var decision = tracker.Update(double.NaN);
-        Assert.That(decision.Message, Does.Contain("cancellation mass of check 1 is NaN"));
+        Assert.That(decision.Message, Does.Contain("cancellation mass of check #2 is NaN"));
     }
 
     public static IEnumerable<TestCaseData> ResumeHistories()
