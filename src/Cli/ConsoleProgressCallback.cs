@@ -59,6 +59,21 @@ internal sealed class ConsoleProgressCallback : TrainingCallback
         }
     }
 
+    /// <summary>Shows a line under the last epoch's row (for instance the interaction monitor's check).</summary>
+    /// <param name="line">The line, plain text.</param>
+    public void WriteNote(string line)
+    {
+        if (_task is not null)
+        {
+            _task.Description += "\n" + Markup.Escape("           " + line);
+        }
+        else
+        {
+            _plain.WriteLine("           " + line);
+            _plain.Flush();
+        }
+    }
+
     internal static string Describe(EpochMetrics m, int epochs)
     {
         var test = m.Test is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"  test loss {m.Test.Loss:F4} acc {m.Test.Accuracy:F4}");

@@ -40,10 +40,13 @@ internal static class TrainCommand
         var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
         var skipEval = new Option<bool>("--skip-eval") { Description = "Do not evaluate on the test split after each epoch (benchmarks)." };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
+        var monitor = new Option<bool>("--monitor") { Description = "Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder." };
+        var monitorStop = new Option<bool>("--monitor-stop") { Description = "With --monitor: let its early-stopping rule (provisional: median-of-3 spindle mass above 2.5x its minimum for 3 checks) stop training." };
+        var metricsPort = MetricsPortOption();
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, metricsPort, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -54,7 +57,7 @@ internal static class TrainCommand
             {
                 runFolder = resumeFolder;
                 var ignored = command.Options
-                    .Where(o => o != resume && o != epochs && o != threads && parse.GetResult(o) is { Implicit: false })
+                    .Where(o => o != resume && o != epochs && o != threads && o != metricsPort && parse.GetResult(o) is { Implicit: false })
                     .Select(o => o.Name)
                     .ToList();
                 if (ignored.Count > 0)
@@ -112,17 +115,26 @@ internal static class TrainCommand
                     Dropout = parse.GetValue(dropout),
                     MaxBatchesPerEpoch = parse.GetValue(maxBatches),
                     SkipEvaluation = parse.GetValue(skipEval),
+                    Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
+                    MonitorStop = parse.GetValue(monitorStop),
                 };
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }
 
-            return Task.FromResult(Execute("train", settings, runFolder, resumeFolder is not null, [], cancellationToken));
+            return Task.FromResult(Execute("train", settings, runFolder, resumeFolder is not null, [], cancellationToken, parse.GetValue(metricsPort)));
         });
         return command;
     }
 
+    /// <summary>The <c>--metrics-port</c> option of <c>train</c> and <c>demo</c>.</summary>
+    /// <returns>The option.</returns>
+    internal static Option<int?> MetricsPortOption() => new("--metrics-port")
+    {
+        Description = "Serve the interaction monitor's metrics for Prometheus at http://127.0.0.1:PORT/metrics while training (with --monitor; a taken port is reported and training continues).",
+    };
+
     /// <summary>Runs a job, prints the report, and turns bad input into a message and exit code 1.</summary>
-    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken)
+    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken, int? metricsPort = null)
     {
         var created = false;
         try
@@ -142,6 +154,12 @@ internal static class TrainCommand
 
             // On resume this records a changed --epochs or --threads; everything else is the run's own.
             settings.Save(runFolder);
+
+            using var endpoint = metricsPort is int port ? PrometheusEndpoint.TryStart(port, Console.Error) : null;
+            if (endpoint is not null)
+            {
+                Console.WriteLine($"Metrics for Prometheus: {endpoint.Url}{(settings.Monitor ? string.Empty : " (no monitor: give --monitor for the interaction metrics)")}");
+            }
 
             var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellationToken);
             RunReport.Write(result, seconds, runFolder);

@@ -58,6 +58,12 @@ internal sealed record TrainSettings
     /// <summary>Gets a value indicating whether to skip the per-epoch test evaluation (benchmarks).</summary>
     public bool SkipEvaluation { get; init; }
 
+    /// <summary>Gets a value indicating whether the interaction monitor checks the model after every epoch (monitor.jsonl; see MonitorSetup).</summary>
+    public bool Monitor { get; init; }
+
+    /// <summary>Gets a value indicating whether the monitor's (provisional) early-stopping rule stops training; otherwise it is advisory.</summary>
+    public bool MonitorStop { get; init; }
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -104,6 +110,7 @@ internal sealed record TrainSettings
         Require(WidthMultiplier is null or > 0 && double.IsFinite(WidthMultiplier ?? 1), $"--width must be positive, got {WidthMultiplier}.");
         Require(Dropout is null || Model is "cnn" or "bert-tiny", $"--dropout applies to cnn and bert-tiny only; --model {Model} has no dropout layer.");
         Require(Dropout is null or >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
+        Require(!Monitor || (Model != "bert-tiny" && Dataset != "sst2"), "--monitor masks input-image patches; it does not support bert-tiny or sst2 yet.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

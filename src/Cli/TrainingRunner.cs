@@ -138,6 +138,13 @@ internal static class TrainingRunner
 
         using var metricsLog = new MetricsLogCallback(Path.Combine(runFolder, MetricsFile));
         trainer.Callbacks.Add(metricsLog);
+        ConsoleProgressCallback? console = null;
+        using var monitor = settings.Monitor ? MonitorSetup.Create(train, settings, runFolder, line => console?.WriteNote(line)) : null;
+        if (monitor is not null)
+        {
+            trainer.Callbacks.Add(monitor);
+        }
+
         foreach (var callback in extraCallbacks)
         {
             trainer.Callbacks.Add(callback);
@@ -148,6 +155,11 @@ internal static class TrainingRunner
             $"{settings.Model} ({model.parameters().Sum(p => p.numel()):N0} parameters) on {train.Name}: {train.Count} training / {test.Count} test samples, "
             + $"{settings.Optimizer} lr {settings.LearningRate:G}, batch {settings.BatchSize}, label noise {settings.LabelNoise:P1}, seed {settings.Seed}, {device.type}, {torch.get_num_threads()} threads.")));
 
+        if (monitor is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(MonitorSetup.Describe(settings)));
+        }
+
         var evaluated = settings.SkipEvaluation ? null : test;
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
@@ -157,12 +169,14 @@ internal static class TrainingRunner
                 .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
                 .Start(progress =>
                 {
-                    trainer.Callbacks.Insert(0, new ConsoleProgressCallback(progress, Console.Out));
+                    console = new ConsoleProgressCallback(progress, Console.Out);
+                    trainer.Callbacks.Insert(0, console);
                     return trainer.Fit(train, evaluated, cancellationToken);
                 });
         }
 
-        trainer.Callbacks.Insert(0, new ConsoleProgressCallback(null, Console.Out));
+        console = new ConsoleProgressCallback(null, Console.Out);
+        trainer.Callbacks.Insert(0, console);
         return trainer.Fit(train, evaluated, cancellationToken);
     }
 

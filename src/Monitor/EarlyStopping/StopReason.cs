@@ -20,4 +20,7 @@ public enum StopReason
 
     /// <summary>A callback asked to stop for a reason of its own.</summary>
     Requested,
+
+    /// <summary>The signal an early-stopping rule watches (for instance a check's spindle mass) was NaN or infinite.</summary>
+    SignalNotFinite,
 }

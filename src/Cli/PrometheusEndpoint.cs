@@ -1,0 +1,69 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Logging;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+
+namespace Spindle.Cli;
+
+/// <summary>
+/// <c>--metrics-port P</c>: serves the <c>Spindle.Monitor</c> meter (the interaction monitor's checks) for Prometheus at
+/// <c>http://127.0.0.1:P/metrics</c> while training runs, on loopback only.
+/// </summary>
+internal sealed class PrometheusEndpoint : IDisposable
+{
+    private readonly WebApplication _app;
+    private readonly MeterProvider _meters;
+
+    private PrometheusEndpoint(WebApplication app, MeterProvider meters, Uri url)
+    {
+        _app = app;
+        _meters = meters;
+        Url = url;
+    }
+
+    /// <summary>Gets the scrape URL.</summary>
+    public Uri Url { get; }
+
+    /// <summary>Starts the endpoint, or says why it cannot and returns null (training goes on without it).</summary>
+    /// <param name="port">The TCP port on 127.0.0.1.</param>
+    /// <param name="errors">Where the reason goes when the port cannot be bound.</param>
+    /// <returns>The running endpoint, or null.</returns>
+    public static PrometheusEndpoint? TryStart(int port, TextWriter errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        if (port is < 1 or > 65535)
+        {
+            throw new ArgumentException($"--metrics-port must be a TCP port in 1-65535, got {port}.");
+        }
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
+        var meters = Sdk.CreateMeterProviderBuilder().AddTrainingMonitorInstrumentation().AddPrometheusExporter().Build();
+        var app = builder.Build();
+        app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
+        try
+        {
+            app.StartAsync().GetAwaiter().GetResult();
+        }
+        catch (IOException e)
+        {
+            errors.WriteLine($"--metrics-port {port}: cannot listen on 127.0.0.1:{port} ({e.Message}). Training continues without the metrics endpoint; choose a free port.");
+            ((IDisposable)app).Dispose();
+            meters.Dispose();
+            return null;
+        }
+
+        return new PrometheusEndpoint(app, meters, new Uri($"http://127.0.0.1:{port}/metrics"));
+    }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        _app.StopAsync().GetAwaiter().GetResult();
+        ((IDisposable)_app).Dispose();
+        _meters.Dispose();
+    }
+}
