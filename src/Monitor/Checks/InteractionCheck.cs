@@ -81,7 +81,7 @@ public sealed class InteractionCheck : IDisposable
     /// <summary>Runs the check's analysis on a saved extraction (no model needed).</summary>
     /// <param name="extraction">The extraction.</param>
     /// <param name="options">The options (masking and analysis options are not used); <see langword="null"/> for the defaults.</param>
-    /// <param name="provenance">The provenance to record.</param>
+    /// <param name="provenance">The provenance to record; <see langword="null"/> for the extraction's own.</param>
     /// <returns>The check.</returns>
     public static CheckResult Analyze(InteractionExtraction extraction, InteractionCheckOptions? options = null, CheckProvenance? provenance = null)
     {
@@ -89,7 +89,7 @@ public sealed class InteractionCheck : IDisposable
         options ??= new InteractionCheckOptions();
         options.Validate();
         double? held = null;
-        return Compute(extraction, options, provenance ?? new CheckProvenance(), 0, ref held);
+        return Compute(extraction, options, provenance ?? extraction.Provenance ?? new CheckProvenance(), 0, ref held);
     }
 
     /// <summary>Runs the check's analysis on given per-sample interactions with a given τ (for instance samples pooled from several extractions).</summary>
@@ -110,8 +110,7 @@ public sealed class InteractionCheck : IDisposable
         options ??= new InteractionCheckOptions();
         options.Validate();
         double? held = null;
-        var converged = samples.Any(s => s.Converged == false) ? false : samples.All(s => s.Converged == true) ? true : (bool?)null;
-        return Compute(samples, tau, converged, null, options, provenance ?? new CheckProvenance(), 0, ref held);
+        return Compute(samples, tau, InteractionExtraction.ConvergenceOf(samples), null, options, provenance ?? new CheckProvenance(), 0, ref held);
     }
 
     /// <summary>Analyses several saved extractions of one run in order, as <see cref="Run"/> would have at each check (δ held after the first where configured).</summary>

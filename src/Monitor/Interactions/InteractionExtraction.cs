@@ -94,9 +94,14 @@ public sealed partial class InteractionExtraction
     /// </summary>
     /// <remarks>Derived from <see cref="Samples"/>; not written to JSON.</remarks>
     [JsonIgnore]
-    public bool? AllConverged =>
-        Samples.Any(s => s.Converged == false) ? false
-        : Samples.All(s => s.Converged == true) ? true
+    public bool? AllConverged => ConvergenceOf(Samples);
+
+    /// <summary>Summarises per-sample convergence: false if any sample stopped at the cap, true if all converged, otherwise null.</summary>
+    /// <param name="samples">The samples.</param>
+    /// <returns>The summary.</returns>
+    internal static bool? ConvergenceOf(IReadOnlyList<SampleInteractions> samples) =>
+        samples.Any(s => s.Converged == false) ? false
+        : samples.All(s => s.Converged == true) ? true
         : null;
 
     /// <summary>Returns a copy of this extraction with another provenance; the samples are shared, not copied.</summary>
