@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Spindle.Monitor.EarlyStopping;
 using Spindle.Monitor.Interactions;
 using Spindle.Monitor.IO;
 using Spindle.Monitor.Masking;
