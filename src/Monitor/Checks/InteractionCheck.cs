@@ -142,9 +142,9 @@ public sealed class InteractionCheck : IDisposable
     private static CheckResult Compute(IReadOnlyList<SampleInteractions> samples, double tau, bool? allConverged, InteractionExtraction? extraction, InteractionCheckOptions options, CheckProvenance provenance, double extractionSeconds, ref double? heldDelta)
     {
         var watch = Stopwatch.StartNew();
-        InteractionDistributions.CheckShapes(samples.Select(s => s.And).ToArray(), samples.Select(s => s.Or).ToArray());
         var and = samples.Select(s => s.And).ToArray();
         var or = samples.Select(s => s.Or).ToArray();
+        InteractionDistributions.CheckShapes(and, or);
         var distributions = new OrderDistribution[and.Length];
         var strengths = new double[and.Length];
         for (var i = 0; i < and.Length; i++)
