@@ -25,7 +25,8 @@ internal static class DecomposeCommand
         var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's." };
         var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
         var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
-        var decay = new Option<DecayShape>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*, default) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => DecayShape.NoiseOperator, CustomParser = ParseShape };
+        var decay = new Option<string>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => "noise-operator" };
+        decay.AcceptOnlyFromAmong("noise-operator", "monotone");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates over the samples for the intervals (0: none).", DefaultValueFactory = _ => 200 };
         var command = new Command("decompose", "Split saved interactions into a decay-shaped (generalizable) and a spindle-shaped (non-generalizable) part (paper Eq. 7-10).")
         {
@@ -42,7 +43,7 @@ internal static class DecomposeCommand
                 parse.GetValue(baselines) ?? [],
                 parse.GetValue(minDelta),
                 parse.GetValue(delta),
-                parse.GetValue(decay),
+                parse.GetValue(decay) == "monotone" ? DecayShape.Monotone : DecayShape.NoiseOperator,
                 parse.GetValue(bootstrap)),
             Console.Out,
             Console.Error));
@@ -256,21 +257,6 @@ internal static class DecomposeCommand
         }
 
         return InteractionExtraction.Load(path);
-    }
-
-    private static DecayShape ParseShape(System.CommandLine.Parsing.ArgumentResult result)
-    {
-        var text = result.Tokens.Count > 0 ? result.Tokens[0].Value : "noise-operator";
-        switch (text)
-        {
-            case "noise-operator":
-                return DecayShape.NoiseOperator;
-            case "monotone":
-                return DecayShape.Monotone;
-            default:
-                result.AddError($"--decay must be noise-operator or monotone, got '{text}'.");
-                return DecayShape.NoiseOperator;
-        }
     }
 
     private static string StripExtension(string path)
