@@ -12,6 +12,7 @@ internal static class SpindleCommands
         yield return DemoCommand.Create();
         yield return TrainCommand.Create();
         yield return DataCommand.Create();
+        yield return Experiments.ExperimentCommand.Create();
         yield return ExtractCommand.Create();
         yield return DecomposeCommand.Create();
         yield return new Command("bench", "Measure Spindle's components on this machine.")
