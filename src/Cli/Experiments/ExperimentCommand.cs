@@ -97,8 +97,8 @@ internal static class ExperimentCommand
             }
         }
 
-        var written = EarlyStoppingReport.Write(settings, report, Console.Out);
-        Console.WriteLine($"Report: {written}");
+        EarlyStoppingReport.Write(settings, report, Console.Out);
+        Console.WriteLine($"Report: {report}");
         return 0;
     }
 
