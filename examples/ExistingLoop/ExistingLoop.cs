@@ -60,7 +60,7 @@ public static class ExistingLoop
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch,3}  train loss {lossSum / noisy.Count:F4}  {monitor.LastRecord?.Describe()}")); // Spindle: the check's line
             if (decision.ShouldStop)
             {
-                break; // Spindle: obey the (provisional) early-stopping rule
+                break; // Spindle: obey the early-stopping rule
             }
         }
 

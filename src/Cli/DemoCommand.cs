@@ -70,7 +70,7 @@ internal static class DemoCommand
         return [];
     }
 
-    /// <summary>Says where the monitor's (advisory, provisional) early-stopping rule would have stopped, beside the lowest test loss.</summary>
+    /// <summary>Says where the monitor's (advisory) early-stopping rule would have stopped, beside the lowest test loss.</summary>
     /// <param name="log">The run's monitor.jsonl.</param>
     /// <param name="bestTestLossEpoch">The epoch of the lowest test loss, if known.</param>
     internal static void DescribeMonitor(string log, int? bestTestLossEpoch)
@@ -83,8 +83,8 @@ internal static class DemoCommand
         var stop = InteractionMonitor.ReadLog(log).FirstOrDefault(r => (bool?)r["ruleStop"] == true);
         var lowest = bestTestLossEpoch is int e ? string.Create(CultureInfo.InvariantCulture, $" (lowest test loss: epoch {e})") : string.Empty;
         var text = stop is null
-            ? $"Interaction monitor: the provisional early-stopping rule did not fire{lowest}."
-            : string.Create(CultureInfo.InvariantCulture, $"Interaction monitor: the provisional early-stopping rule would have stopped at epoch {(int)stop["epoch"]!}{lowest}; spindle mass per epoch in {log}.");
+            ? $"Interaction monitor: the early-stopping rule did not fire{lowest}."
+            : string.Create(CultureInfo.InvariantCulture, $"Interaction monitor: the early-stopping rule would have stopped at epoch {(int)stop["epoch"]!}{lowest}; checks per epoch in {log}.");
         AnsiConsole.WriteLine(text);
     }
 

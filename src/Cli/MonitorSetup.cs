@@ -10,7 +10,7 @@ namespace Spindle.Cli;
 /// <summary>
 /// The interaction monitor of <c>spindle train --monitor</c> and <c>spindle demo</c>: 12 probes (the first training
 /// samples whose labels were not flipped), n = 8 input patches of a 4x4 grid, a check after every epoch, logged to
-/// <c>monitor.jsonl</c> in the run folder, with the provisional early-stopping rule (advisory unless --monitor-stop).
+/// <c>monitor.jsonl</c> in the run folder, with the default early-stopping rule (advisory unless --monitor-stop).
 /// </summary>
 internal static class MonitorSetup
 {
@@ -54,5 +54,5 @@ internal static class MonitorSetup
     /// <returns>One line.</returns>
     public static string Describe(TrainSettings settings) => string.Create(
         CultureInfo.InvariantCulture,
-        $"Interaction monitor: {ProbeCount} probes, 8 of 4x4 input patches, every epoch, log {InteractionMonitor.LogFileName}; early stopping (provisional rule: median-of-3 spindle mass above 2.5x its minimum for 3 checks after 3) {(settings.MonitorStop ? "stops training" : "advisory")}.");
+        $"Interaction monitor: {ProbeCount} probes, 8 of 4x4 input patches, every epoch, log {InteractionMonitor.LogFileName}; early stopping (slope of the last 8 checks' cancellation mass above 5% of their mean for 2 checks) {(settings.MonitorStop ? "stops training" : "advisory")}.");
 }

@@ -61,7 +61,7 @@ internal sealed record TrainSettings
     /// <summary>Gets a value indicating whether the interaction monitor checks the model after every epoch (monitor.jsonl; see MonitorSetup).</summary>
     public bool Monitor { get; init; }
 
-    /// <summary>Gets a value indicating whether the monitor's (provisional) early-stopping rule stops training; otherwise it is advisory.</summary>
+    /// <summary>Gets a value indicating whether the monitor's early-stopping rule stops training; otherwise it is advisory.</summary>
     public bool MonitorStop { get; init; }
 
     public static TrainSettings Load(string runFolder)

@@ -58,15 +58,18 @@ internal static class EarlyStoppingCandidates
                 }
             }
 
-            foreach (var window in new[] { 4, 6, 8 })
+            foreach (var smoothing in new[] { 1, 3 })
             {
-                foreach (var slope in new[] { 0.02, 0.05, 0.1 })
+                foreach (var window in new[] { 4, 6, 8 })
                 {
-                    foreach (var patience in new[] { 1, 2, 3 })
+                    foreach (var slope in new[] { 0.02, 0.05, 0.1 })
                     {
-                        foreach (var warmUp in new[] { 0, 3 })
+                        foreach (var patience in new[] { 1, 2, 3 })
                         {
-                            rules.Add(new SlopeRule(signal, window, slope, patience, warmUp));
+                            foreach (var warmUp in new[] { 0, 3 })
+                            {
+                                rules.Add(new SlopeRule(signal, smoothing, window, slope, patience, warmUp));
+                            }
                         }
                     }
                 }

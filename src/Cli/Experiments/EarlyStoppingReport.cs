@@ -179,7 +179,8 @@ internal static class EarlyStoppingReport
         var mean = differences.Average();
         var sd = Math.Sqrt(differences.Sum(d => (d - mean) * (d - mean)) / (differences.Count - 1));
         var half = StudentT975(differences.Count - 1) * sd / Math.Sqrt(differences.Count);
-        md.AppendLine(Inv, $"- Paired, {name}: {mean:+0.00;-0.00} points (95% CI [{mean - half:+0.00;-0.00}, {mean + half:+0.00;-0.00}], t over {differences.Count} runs; {differences.Count(d => d > 0)} better, {differences.Count(d => d < 0)} worse).");
+        var verdict = mean - half > 0 ? "the first is better" : mean + half < 0 ? "the first is worse" : "no difference shown at this sample size";
+        md.AppendLine(Inv, $"- Paired, {name}: {mean:+0.00;-0.00} points (95% CI [{mean - half:+0.00;-0.00}, {mean + half:+0.00;-0.00}], t over {differences.Count} runs; {differences.Count(d => d > 0)} better, {differences.Count(d => d < 0)} worse): {verdict}.");
     }
 
     private static void AppendArm(StringBuilder md, string name, IReadOnlyList<ArmOutcome?> outcomes, List<ArmOutcome> oracle, int epochs)

@@ -90,10 +90,36 @@ internal abstract record StoppingRule(StudySignal Signal, int Patience, int Warm
             .Where(e => e.Check is not null && ValueOf(e.Check, signal) is not null)
             .Select(e => new SeriesPoint(e.Epoch, ValueOf(e.Check!, signal)!.Value, e.Check!))];
 
-    /// <summary>Runs the rule over a series.</summary>
+    /// <summary>Gets the library's <see cref="EarlyStoppingTracker"/> options that are this rule, or null where the tracker has no such rule.</summary>
+    public abstract EarlyStoppingOptions? TrackerOptions { get; }
+
+    /// <summary>Runs the rule over a series: through the library's tracker where it has the rule, so that the study simulates the shipped code.</summary>
     /// <param name="series">The checks in order.</param>
     /// <returns>What it did.</returns>
-    public abstract RuleTrace Trace(IReadOnlyList<SeriesPoint> series);
+    public virtual RuleTrace Trace(IReadOnlyList<SeriesPoint> series)
+    {
+        var options = TrackerOptions ?? throw new InvalidOperationException($"{Family} has no tracker rule.");
+        var tracker = new EarlyStoppingTracker(options);
+        for (var i = 0; i < series.Count; i++)
+        {
+            if (tracker.Update(series[i].Value).ShouldStop)
+            {
+                return new RuleTrace(i, tracker.Wait, tracker.BestCheck ?? i);
+            }
+        }
+
+        return new RuleTrace(null, tracker.Wait, tracker.BestCheck ?? 0);
+    }
+
+    /// <summary>Gets the tracker's name of a signal; spindle over decay has none, and is labelled as the spindle mass (the tracker only uses the name in messages).</summary>
+    /// <param name="signal">The study's signal.</param>
+    /// <returns>The tracker's signal.</returns>
+    protected static EarlyStoppingSignal TrackerSignal(StudySignal signal) => signal switch
+    {
+        StudySignal.CancellationMass => EarlyStoppingSignal.CancellationMass,
+        StudySignal.SpindleShare => EarlyStoppingSignal.SpindleShare,
+        _ => EarlyStoppingSignal.SpindleMass,
+    };
 
     /// <summary>Simulates the rule on a run with a restore choice.</summary>
     /// <param name="run">The run (the monitor arm: a check every epoch, trained to the end).</param>
@@ -139,10 +165,10 @@ internal sealed record RiseAboveMinimumRule(StudySignal Signal, int Smoothing, d
     /// <inheritdoc/>
     public override string Parameters => $"median of {Smoothing}, > {F(1 + RelativeDelta)}× running min, patience {Patience}, warm-up {WarmUp}";
 
-    /// <summary>Gets the tracker options this rule is.</summary>
-    public EarlyStoppingOptions Options => new()
+    /// <inheritdoc/>
+    public override EarlyStoppingOptions TrackerOptions => new()
     {
-        Signal = EarlyStoppingSignal.SpindleMass,
+        Signal = TrackerSignal(Signal),
         Mode = EarlyStoppingMode.RiseAboveMinimum,
         Smoothing = Smoothing,
         MinDelta = RelativeDelta,
@@ -151,27 +177,6 @@ internal sealed record RiseAboveMinimumRule(StudySignal Signal, int Smoothing, d
         WarmUpChecks = WarmUp,
     };
 
-    /// <inheritdoc/>
-    public override RuleTrace Trace(IReadOnlyList<SeriesPoint> series) => TrackerTrace(Options, series);
-
-    /// <summary>Feeds a series to the library's tracker.</summary>
-    /// <param name="options">The tracker options.</param>
-    /// <param name="series">The series.</param>
-    /// <returns>What the tracker did.</returns>
-    internal static RuleTrace TrackerTrace(EarlyStoppingOptions options, IReadOnlyList<SeriesPoint> series)
-    {
-        var tracker = new EarlyStoppingTracker(options);
-        for (var i = 0; i < series.Count; i++)
-        {
-            var decision = tracker.Update(series[i].Value);
-            if (decision.ShouldStop)
-            {
-                return new RuleTrace(i, tracker.Wait, tracker.BestCheck ?? i);
-            }
-        }
-
-        return new RuleTrace(null, tracker.Wait, tracker.BestCheck ?? 0);
-    }
 }
 
 /// <summary>Classic patience through the library's tracker: no improvement on the best smoothed value for <see cref="StoppingRule.Patience"/> checks.</summary>
@@ -185,64 +190,43 @@ internal sealed record NoImprovementRule(StudySignal Signal, int Smoothing, doub
     public override string Parameters => $"median of {Smoothing}, improvement below {F(RelativeDelta * 100)}%, patience {Patience}, warm-up {WarmUp}";
 
     /// <inheritdoc/>
-    public override RuleTrace Trace(IReadOnlyList<SeriesPoint> series) => RiseAboveMinimumRule.TrackerTrace(
-        new EarlyStoppingOptions
-        {
+    public override EarlyStoppingOptions TrackerOptions => new()
+    {
+            Signal = TrackerSignal(Signal),
             Mode = EarlyStoppingMode.NoImprovement,
             Smoothing = Smoothing,
             MinDelta = RelativeDelta,
             MinDeltaKind = MinDeltaKind.Relative,
             Patience = Patience,
             WarmUpChecks = WarmUp,
-        },
-        series);
+    };
 }
 
 /// <summary>
-/// Slope: the least-squares slope of the last <see cref="Window"/> raw values, per check and relative to their mean,
+/// Slope: the least-squares slope of the last <see cref="Window"/> values (raw, or medians of <see cref="Smoothing"/> checks), per check and relative to their mean,
 /// exceeds <see cref="RelativeSlope"/> for <see cref="StoppingRule.Patience"/> checks in a row.
 /// </summary>
-internal sealed record SlopeRule(StudySignal Signal, int Window, double RelativeSlope, int Patience, int WarmUp)
+internal sealed record SlopeRule(StudySignal Signal, int Smoothing, int Window, double RelativeSlope, int Patience, int WarmUp)
     : StoppingRule(Signal, Patience, WarmUp)
 {
     /// <inheritdoc/>
     public override string Family => "slope";
 
     /// <inheritdoc/>
-    public override string Parameters => $"slope over {Window} checks > {F(RelativeSlope * 100)}% of their mean per check, patience {Patience}, warm-up {WarmUp}";
+    public override string Parameters => $"{(Smoothing > 1 ? $"median of {Smoothing}, " : string.Empty)}slope over {Window} checks > {F(RelativeSlope * 100)}% of their mean per check, patience {Patience}, warm-up {WarmUp}";
 
     /// <inheritdoc/>
-    public override RuleTrace Trace(IReadOnlyList<SeriesPoint> series)
+    public override EarlyStoppingOptions TrackerOptions => new()
     {
-        var streak = 0;
-        var best = 0;
-        for (var i = 0; i < series.Count; i++)
-        {
-            if (series[i].Value < series[best].Value)
-            {
-                best = i;
-            }
-
-            var against = false;
-            if (i >= WarmUp && i + 1 >= Window)
-            {
-                var window = Enumerable.Range(i - Window + 1, Window).ToArray();
-                var mean = window.Average(j => series[j].Value);
-                var meanIndex = window.Average();
-                var covariance = window.Sum(j => (j - meanIndex) * (series[j].Value - mean));
-                var variance = window.Sum(j => (j - meanIndex) * (j - meanIndex));
-                against = mean > 0 && covariance / variance / mean > RelativeSlope;
-            }
-
-            streak = against ? streak + 1 : 0;
-            if (streak >= Patience)
-            {
-                return new RuleTrace(i, streak, best);
-            }
-        }
-
-        return new RuleTrace(null, streak, best);
-    }
+        Signal = TrackerSignal(Signal),
+        Mode = EarlyStoppingMode.Slope,
+        Smoothing = Smoothing,
+        SlopeWindow = Window,
+        MinDelta = RelativeSlope,
+        MinDeltaKind = MinDeltaKind.Relative,
+        Patience = Patience,
+        WarmUpChecks = WarmUp,
+    };
 }
 
 /// <summary>
@@ -258,6 +242,9 @@ internal sealed record SignificantRiseRule(StudySignal Signal, double RelativeRi
 
     /// <inheritdoc/>
     public override string Parameters => $"paired 90% interval above 0 and > {F(1 + RelativeRise)}× the lowest check, patience {Patience}, warm-up {WarmUp}";
+
+    /// <inheritdoc/>
+    public override EarlyStoppingOptions? TrackerOptions => null;
 
     /// <summary>Gets the check metric of the signal, or null where checks carry no replicates of it.</summary>
     public CheckMetric? Metric => Signal switch
@@ -284,8 +271,16 @@ internal sealed record SignificantRiseRule(StudySignal Signal, double RelativeRi
             var against = false;
             if (i >= WarmUp && best != i && series[i].Value > (1 + RelativeRise) * series[best].Value)
             {
-                var change = CheckComparison.Compare(series[best].Check, series[i].Check, metric);
-                against = change.IsSignificant && change.Difference > 0;
+                try
+                {
+                    var change = CheckComparison.Compare(series[best].Check, series[i].Check, metric);
+                    against = change.IsSignificant && change.Difference > 0;
+                }
+                catch (InvalidOperationException)
+                {
+                    // Fewer than two valid replicate pairs: no evidence of a rise.
+                    against = false;
+                }
             }
 
             streak = against ? streak + 1 : 0;

@@ -1,30 +1,33 @@
 namespace Spindle.Monitor.EarlyStopping;
 
 /// <summary>
-/// Default values of <see cref="EarlyStoppingOptions"/>, referred to by its docs and tests. PROVISIONAL: together they
-/// are the rule the first look at the pilot runs suggested (docs: DESIGN "The same experiment through Spindle's own
-/// library"), chosen on those runs and not yet confirmed on others; an evidence study will choose the default.
+/// Default values of <see cref="EarlyStoppingOptions"/>, referred to by its docs and tests: the rule the early-stopping
+/// study chose on its selection runs (docs/results/early-stopping.md, `spindle experiment early-stopping`). A test
+/// re-runs that choice on the committed records and fails when these values and the study's choice differ.
 /// </summary>
 internal static class EarlyStoppingDefaults
 {
-    /// <summary>The spindle mass is the signal.</summary>
-    public const EarlyStoppingSignal Signal = EarlyStoppingSignal.SpindleMass;
+    /// <summary>The cancellation mass is the signal.</summary>
+    public const EarlyStoppingSignal Signal = EarlyStoppingSignal.CancellationMass;
 
-    /// <summary>Stop on a rise above the running minimum.</summary>
-    public const EarlyStoppingMode Mode = EarlyStoppingMode.RiseAboveMinimum;
+    /// <summary>Stop on a rising slope.</summary>
+    public const EarlyStoppingMode Mode = EarlyStoppingMode.Slope;
 
-    /// <summary>Three checks in a row above the threshold.</summary>
-    public const int Patience = 3;
+    /// <summary>Two checks in a row with a rising slope.</summary>
+    public const int Patience = 2;
 
-    /// <summary>1.5 relative: the threshold is 2.5 times the running minimum.</summary>
-    public const double MinDelta = 1.5;
+    /// <summary>0.05 relative: a slope of more than 5% of the window's mean per check.</summary>
+    public const double MinDelta = 0.05;
 
-    /// <summary>The threshold is relative to the running minimum.</summary>
+    /// <summary>The slope is relative to the window's mean.</summary>
     public const MinDeltaKind MinDeltaKind = EarlyStopping.MinDeltaKind.Relative;
 
-    /// <summary>The first three checks never count towards the patience (they still set the minimum).</summary>
-    public const int WarmUpChecks = 3;
+    /// <summary>No warm-up beyond the slope window itself.</summary>
+    public const int WarmUpChecks = 0;
 
-    /// <summary>The signal is the median of the last three checks.</summary>
-    public const int Smoothing = 3;
+    /// <summary>No smoothing: the slope is fitted to the raw values.</summary>
+    public const int Smoothing = 1;
+
+    /// <summary>The slope is fitted to the last eight checks.</summary>
+    public const int SlopeWindow = 8;
 }

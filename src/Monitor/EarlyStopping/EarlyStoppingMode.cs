@@ -16,4 +16,12 @@ public enum EarlyStoppingMode
     /// training stops after <see cref="EarlyStoppingOptions.Patience"/> such checks in a row.
     /// </summary>
     NoImprovement,
+
+    /// <summary>
+    /// A check counts against the run when the least-squares slope of the last <see cref="EarlyStoppingOptions.SlopeWindow"/>
+    /// smoothed values, per check, exceeds <see cref="EarlyStoppingOptions.MinDelta"/> (relative: as a fraction of those
+    /// values' mean; absolute: in the signal's units); training stops after <see cref="EarlyStoppingOptions.Patience"/>
+    /// such checks in a row. No check counts before the window is full. The best check is the lowest smoothed value.
+    /// </summary>
+    Slope,
 }

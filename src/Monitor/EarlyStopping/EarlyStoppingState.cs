@@ -13,6 +13,14 @@ public sealed record EarlyStoppingState
     [JsonPropertyName("window")]
     public IReadOnlyList<double> Window { get; init; } = [];
 
+    /// <summary>Gets, in slope mode, the smoothed values of the last checks (at most the slope window), oldest first; empty otherwise and in states written before slope mode existed.</summary>
+    [JsonPropertyName("recent")]
+    public IReadOnlyList<double>? Recent { get; init; } = [];
+
+    /// <summary>Gets, in slope mode, the slope of the last full window; <see langword="null"/> otherwise.</summary>
+    [JsonPropertyName("slope")]
+    public double? Slope { get; init; }
+
     /// <summary>Gets the smoothed signal of the last check; <see langword="null"/> before the first.</summary>
     [JsonPropertyName("smoothed")]
     public double? Smoothed { get; init; }

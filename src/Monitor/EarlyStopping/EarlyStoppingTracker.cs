@@ -12,21 +12,23 @@ namespace Spindle.Monitor.EarlyStopping;
 /// otherwise the smoothed value is compared with the reference as <see cref="EarlyStoppingOptions.Mode"/> says, and
 /// <see cref="EarlyStoppingOptions.Patience"/> consecutive checks against the run after the warm-up stop it
 /// (<see cref="StopReason.EarlyStopping"/>). A stop is final: later updates return the same decision.
-/// The defaults are provisional; see <see cref="EarlyStoppingOptions"/>.
+/// The defaults are the early-stopping study's choice; see <see cref="EarlyStoppingOptions"/>.
 /// </remarks>
 public sealed class EarlyStoppingTracker
 {
     private readonly EarlyStoppingOptions _options;
     private readonly Queue<double> _window = new();
+    private readonly Queue<double> _recent = new();
     private int _checks;
     private double? _smoothed;
+    private double? _slope;
     private double? _best;
     private int? _bestCheck;
     private int _wait;
     private StopDecision _stop = StopDecision.Continue;
 
     /// <summary>Initializes a new instance of the <see cref="EarlyStoppingTracker"/> class.</summary>
-    /// <param name="options">The options; <see langword="null"/> for the (provisional) defaults. Copied and validated.</param>
+    /// <param name="options">The options; <see langword="null"/> for the defaults. Copied and validated.</param>
     /// <exception cref="ArgumentOutOfRangeException">An option is out of range.</exception>
     public EarlyStoppingTracker(EarlyStoppingOptions? options = null)
     {
@@ -43,7 +45,14 @@ public sealed class EarlyStoppingTracker
     /// <summary>Gets the smoothed signal of the last check; <see langword="null"/> before the first.</summary>
     public double? Smoothed => _smoothed;
 
-    /// <summary>Gets the running minimum (rise mode) or best value (no-improvement mode) of the smoothed signal.</summary>
+    /// <summary>
+    /// Gets, in <see cref="EarlyStoppingMode.Slope"/>, the slope of the last check's window (per check; relative to the
+    /// window's mean or absolute, as <see cref="EarlyStoppingOptions.MinDeltaKind"/> says); <see langword="null"/> in other
+    /// modes and before the window is full.
+    /// </summary>
+    public double? Slope => _slope;
+
+    /// <summary>Gets the running minimum (rise and slope modes) or best value (no-improvement mode) of the smoothed signal.</summary>
     public double? Best => _best;
 
     /// <summary>Gets the 0-based index of the best check: the one whose weights a restore brings back.</summary>
@@ -52,8 +61,8 @@ public sealed class EarlyStoppingTracker
     /// <summary>Gets the number of consecutive checks so far that count against the run.</summary>
     public int Wait => _wait;
 
-    /// <summary>Gets the value the next smoothed signal must exceed (rise mode) or beat (no-improvement mode) to count; <see langword="null"/> before the first check.</summary>
-    public double? Threshold => _best is { } best ? ThresholdOf(best) : null;
+    /// <summary>Gets the value the next smoothed signal must exceed (rise mode) or beat (no-improvement mode) to count; <see langword="null"/> before the first check and in slope mode (whose threshold is <see cref="EarlyStoppingOptions.MinDelta"/> on <see cref="Slope"/>).</summary>
+    public double? Threshold => _best is { } best && _options.Mode != EarlyStoppingMode.Slope ? ThresholdOf(best) : null;
 
     /// <summary>Gets the stop decision once the tracker has stopped, else <see cref="StopDecision.Continue"/>.</summary>
     public StopDecision Decision => _stop;
@@ -93,7 +102,23 @@ public sealed class EarlyStoppingTracker
         var smoothed = Median(_window);
         _smoothed = smoothed;
         bool against;
-        if (_options.Mode == EarlyStoppingMode.RiseAboveMinimum)
+        if (_options.Mode == EarlyStoppingMode.Slope)
+        {
+            _recent.Enqueue(smoothed);
+            while (_recent.Count > _options.SlopeWindow)
+            {
+                _recent.Dequeue();
+            }
+
+            _slope = _recent.Count == _options.SlopeWindow ? SlopeOf(_recent, _options.MinDeltaKind) : null;
+            against = _slope > _options.MinDelta;
+            if (_best is null || smoothed < _best)
+            {
+                _best = smoothed;
+                _bestCheck = check;
+            }
+        }
+        else if (_options.Mode == EarlyStoppingMode.RiseAboveMinimum)
         {
             against = _best is { } minimum && smoothed > ThresholdOf(minimum);
             if (_best is null || smoothed < _best)
@@ -119,7 +144,9 @@ public sealed class EarlyStoppingTracker
         }
 
         var smoothing = _options.Smoothing > 1 ? Format($"median of the last {_options.Smoothing} checks' {name}") : name;
-        var message = _options.Mode == EarlyStoppingMode.RiseAboveMinimum
+        var message = _options.Mode == EarlyStoppingMode.Slope
+            ? Format($"The slope of the {smoothing} over the last {_options.SlopeWindow} checks has exceeded {DescribeSlope()} for {_wait} consecutive checks ({_slope:G3} at check #{check + 1}; lowest at check #{_bestCheck + 1}).")
+            : _options.Mode == EarlyStoppingMode.RiseAboveMinimum
             ? Format($"The {smoothing} has exceeded {DescribeThreshold("its running minimum", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check #{check + 1}; minimum at check #{_bestCheck + 1}).")
             : Format($"The {smoothing} has not improved on {DescribeThreshold("its best", _best!.Value)} for {_wait} consecutive checks ({smoothed:G4} at check #{check + 1}; best at check #{_bestCheck + 1}).");
         return _stop = StopDecision.Stop(StopReason.EarlyStopping, message);
@@ -131,6 +158,8 @@ public sealed class EarlyStoppingTracker
     {
         Checks = _checks,
         Window = [.. _window],
+        Recent = [.. _recent],
+        Slope = _slope,
         Smoothed = _smoothed,
         Best = _best,
         BestCheck = _bestCheck,
@@ -148,7 +177,8 @@ public sealed class EarlyStoppingTracker
         var window = state.Window ?? [];
         if (state.Checks < 0 || window.Count > Math.Min(state.Checks, _options.Smoothing) || (state.Checks > 0 && window.Count == 0 && state.Reason == StopReason.None)
             || (state.Best is null) != (state.BestCheck is null) || state.BestCheck >= state.Checks || state.Wait < 0 || !Enum.IsDefined(state.Reason)
-            || window.Any(v => !double.IsFinite(v)))
+            || window.Any(v => !double.IsFinite(v)) || (state.Recent ?? []).Count > Math.Min(state.Checks, _options.SlopeWindow)
+            || (state.Recent ?? []).Any(v => !double.IsFinite(v)))
         {
             throw new ArgumentException($"Inconsistent early-stopping state (checks {state.Checks}, window of {window.Count} with smoothing {_options.Smoothing}, best check {state.BestCheck}, wait {state.Wait}).", nameof(state));
         }
@@ -160,7 +190,17 @@ public sealed class EarlyStoppingTracker
             _window.Enqueue(v);
         }
 
+        _recent.Clear();
+        if (_options.Mode == EarlyStoppingMode.Slope)
+        {
+            foreach (var v in state.Recent ?? [])
+            {
+                _recent.Enqueue(v);
+            }
+        }
+
         _smoothed = state.Smoothed;
+        _slope = _options.Mode == EarlyStoppingMode.Slope ? state.Slope : null;
         _best = state.Best;
         _bestCheck = state.BestCheck;
         _wait = state.Wait;
@@ -181,6 +221,34 @@ public sealed class EarlyStoppingTracker
         var middle = sorted.Length / 2;
         return sorted.Length % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle]);
     }
+
+    /// <summary>The least-squares slope of equally spaced values per step; relative: over their mean (+∞ when a rising window has mean ≤ 0).</summary>
+    private static double SlopeOf(Queue<double> values, MinDeltaKind kind)
+    {
+        var n = values.Count;
+        var meanIndex = (n - 1) / 2.0;
+        var mean = values.Average();
+        double covariance = 0, variance = 0;
+        var i = 0;
+        foreach (var v in values)
+        {
+            covariance += (i - meanIndex) * (v - mean);
+            variance += (i - meanIndex) * (i - meanIndex);
+            i++;
+        }
+
+        var slope = covariance / variance;
+        if (kind == MinDeltaKind.Absolute)
+        {
+            return slope;
+        }
+
+        return mean > 0 ? slope / mean : slope > 0 ? double.PositiveInfinity : slope < 0 ? double.NegativeInfinity : 0;
+    }
+
+    private string DescribeSlope() => _options.MinDeltaKind == MinDeltaKind.Relative
+        ? Format($"{_options.MinDelta * 100:G3}% of their mean per check")
+        : Format($"{_options.MinDelta:G3} per check");
 
     private static string Format(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
 

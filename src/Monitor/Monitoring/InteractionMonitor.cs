@@ -25,7 +25,7 @@ namespace Spindle.Monitor.Monitoring;
 /// the weights of the rule's best check back into the model.
 /// </para>
 /// <para>
-/// The early-stopping rule's defaults are provisional (see <see cref="EarlyStoppingOptions"/>). A check with Z = 0 (no
+/// The early-stopping rule's defaults are the early-stopping study's choice (see <see cref="EarlyStoppingOptions"/>). A check with Z = 0 (no
 /// salient first-order interaction, for instance right after initialisation) has no scale: it is logged and published
 /// but the rule skips it. Instances are not thread-safe.
 /// </para>

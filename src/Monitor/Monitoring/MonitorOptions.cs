@@ -24,7 +24,7 @@ public sealed class MonitorOptions
     /// <value>The default value is <see langword="null"/>.</value>
     public InteractionCheckOptions? Check { get; set; }
 
-    /// <summary>Gets or sets the early-stopping rule applied to the checks; <see langword="null"/> for its defaults, which are provisional (see <see cref="EarlyStoppingOptions"/>).</summary>
+    /// <summary>Gets or sets the early-stopping rule applied to the checks; <see langword="null"/> for its defaults, chosen by the early-stopping study (see <see cref="EarlyStoppingOptions"/>).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public EarlyStoppingOptions? EarlyStopping { get; set; }
 

@@ -7,7 +7,8 @@ internal sealed class EarlyStoppingTrackerTests
 {
     private const int Never = -1;
 
-    // Histories for the default (provisional) rule: median of 3, 2.5x the running minimum, 3 checks in a row, warm-up 3.
+    // Histories for the rise rule (the provisional default before the early-stopping study): median of 3, 2.5x the
+    // running minimum, 3 checks in a row, warm-up 3.
     private static readonly double[] Rising = [1, 0.5, 0.4, 0.5, 0.8, 1.1, 1.3, 1.6, 2.0, 2.4, 3.0];
     private static readonly double[] Flat = [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1];
     private static readonly double[] Alternating = [1, 1, 1, 3, 1, 3, 1, 3, 1, 3, 1, 3];
@@ -15,7 +16,7 @@ internal sealed class EarlyStoppingTrackerTests
     private static readonly double[] UShaped = [2, 1.5, 1, 0.6, 0.5, 0.6, 0.9, 1.3, 1.6, 1.9, 2.2, 2.5];
     private static readonly double[] SlowRise = [1, 0.9, 0.8, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.4, 1.5, 1.6];
 
-    public static IEnumerable<TestCaseData> DefaultRuleHistories()
+    public static IEnumerable<TestCaseData> RiseRuleHistories()
     {
         // Smoothed: 1, .75, .5, .5, .5, .8, 1.1, 1.3, 1.6, 2.0, 2.4; minimum .5; above 1.25 from check 7: third at 9.
         yield return new TestCaseData(Rising, 9, StopReason.EarlyStopping, 2).SetName("Update_Rising_StopsAtThirdCheckAbove2.5xMinimum");
@@ -31,10 +32,10 @@ internal sealed class EarlyStoppingTrackerTests
         yield return new TestCaseData(new[] { 1, 0.5, 0.4, 0.4, double.PositiveInfinity }, 4, StopReason.SignalNotFinite, 3).SetName("Update_Infinity_StopsAtOnce");
     }
 
-    [TestCaseSource(nameof(DefaultRuleHistories))]
-    public void Update_DefaultRule_StopsWhereExpected(double[] values, int expectedStop, StopReason expectedReason, int expectedBest)
+    [TestCaseSource(nameof(RiseRuleHistories))]
+    public void Update_RiseRule_StopsWhereExpected(double[] values, int expectedStop, StopReason expectedReason, int expectedBest)
     {
-        var tracker = new EarlyStoppingTracker();
+        var tracker = new EarlyStoppingTracker(RiseRule());
         var (stop, decision) = Run(tracker, values);
         using (Assert.EnterMultipleScope())
         {
@@ -91,7 +92,7 @@ internal sealed class EarlyStoppingTrackerTests
     [Test]
     public void Update_AfterStop_ReturnsTheSameDecision()
     {
-        var tracker = new EarlyStoppingTracker();
+        var tracker = new EarlyStoppingTracker(RiseRule());
         var (stop, decision) = Run(tracker, Rising);
         var later = tracker.Update(0.01);
         using (Assert.EnterMultipleScope())
@@ -114,25 +115,27 @@ internal sealed class EarlyStoppingTrackerTests
 
     public static IEnumerable<TestCaseData> ResumeHistories()
     {
-        foreach (var (name, values) in new[] { ("Rising", Rising), ("Alternating", Alternating), ("UShaped", UShaped), ("NaN", new[] { 1, 0.5, 0.4, double.NaN, 1 }) })
+        foreach (var (name, values) in new[] { ("Rising", Rising), ("Alternating", Alternating), ("UShaped", UShaped), ("NaN", new[] { 1, 0.5, 0.4, double.NaN, 1 }), ("SlopeUShaped", SlopeUShaped) })
         {
             for (var split = 0; split <= values.Length; split++)
             {
-                yield return new TestCaseData(values, split).SetName($"LoadState_{name}SplitAt{split}_DecidesAsUninterrupted");
+                yield return new TestCaseData(values, split, false).SetName($"LoadState_{name}SplitAt{split}_RiseRule_DecidesAsUninterrupted");
+                yield return new TestCaseData(values, split, true).SetName($"LoadState_{name}SplitAt{split}_DefaultRule_DecidesAsUninterrupted");
             }
         }
     }
 
     [TestCaseSource(nameof(ResumeHistories))]
-    public void LoadState_AfterJsonRoundTrip_DecidesAsUninterrupted(double[] values, int split)
+    public void LoadState_AfterJsonRoundTrip_DecidesAsUninterrupted(double[] values, int split, bool defaults)
     {
-        var whole = new EarlyStoppingTracker();
+        var options = defaults ? new EarlyStoppingOptions() : RiseRule();
+        var whole = new EarlyStoppingTracker(options);
         var expected = values.Select(whole.Update).ToArray();
 
-        var first = new EarlyStoppingTracker();
+        var first = new EarlyStoppingTracker(options);
         var decisions = values.Take(split).Select(first.Update).ToList();
         var json = JsonSerializer.Serialize(first.GetState());
-        var second = new EarlyStoppingTracker();
+        var second = new EarlyStoppingTracker(options);
         second.LoadState(JsonSerializer.Deserialize<EarlyStoppingState>(json)!);
         decisions.AddRange(values.Skip(split).Select(second.Update));
 
@@ -142,6 +145,7 @@ internal sealed class EarlyStoppingTrackerTests
             Assert.That(second.BestCheck, Is.EqualTo(whole.BestCheck));
             Assert.That(second.Best, Is.EqualTo(whole.Best));
             Assert.That(second.Wait, Is.EqualTo(whole.Wait));
+            Assert.That(second.Slope, Is.EqualTo(whole.Slope));
         }
     }
 
@@ -153,26 +157,114 @@ internal sealed class EarlyStoppingTrackerTests
     }
 
     [Test]
-    public void Defaults_AreTheProvisionalRule()
+    public void Defaults_AreTheStudysSlopeRule()
     {
+        // The values the docs state; Spindle.Cli.Tests' EarlyStoppingStudyTests checks that the study still chooses them.
         var options = new EarlyStoppingOptions();
         using (Assert.EnterMultipleScope())
         {
-            Assert.That(options.Signal, Is.EqualTo(EarlyStoppingSignal.SpindleMass));
-            Assert.That(options.Mode, Is.EqualTo(EarlyStoppingMode.RiseAboveMinimum));
-            Assert.That(1 + options.MinDelta, Is.EqualTo(2.5), "2.5x the running minimum");
+            Assert.That(options.Signal, Is.EqualTo(EarlyStoppingSignal.CancellationMass));
+            Assert.That(options.Mode, Is.EqualTo(EarlyStoppingMode.Slope));
+            Assert.That(options.SlopeWindow, Is.EqualTo(8));
+            Assert.That(options.MinDelta, Is.EqualTo(0.05), "5% of the window's mean per check");
             Assert.That(options.MinDeltaKind, Is.EqualTo(MinDeltaKind.Relative));
-            Assert.That(options.Patience, Is.EqualTo(3));
-            Assert.That(options.WarmUpChecks, Is.EqualTo(3));
-            Assert.That(options.Smoothing, Is.EqualTo(3));
+            Assert.That(options.Patience, Is.EqualTo(2));
+            Assert.That(options.WarmUpChecks, Is.Zero);
+            Assert.That(options.Smoothing, Is.EqualTo(1));
             Assert.That(options.DivergenceThreshold, Is.Null);
         }
     }
 
+    // Histories for the default slope rule: least-squares slope of the last 8 raw values above 5% of their mean per
+    // check, 2 checks in a row, no warm-up.
+    private static readonly double[] SlopeUShaped = [3, 2.5, 2, 1.6, 1.3, 1.1, 1.0, 1.0, 1.1, 1.3, 1.6, 2.0, 2.5, 3.0];
+
+    public static IEnumerable<TestCaseData> DefaultRuleHistories()
+    {
+        // v = 1 + 0.1 i: slope 0.1 per check over means 1.35 (checks 0-7) and 1.45 (1-8): 7.4% and 6.9%: stops at check 8.
+        yield return new TestCaseData(Enumerable.Range(0, 20).Select(i => 1 + (0.1 * i)).ToArray(), 8, 0).SetName("Update_DefaultRule_SteadyRise_StopsAtSecondFullWindow");
+        // v = 1 + 0.03 i: 0.03 over means ≥ 1.105: at most 2.7% per check.
+        yield return new TestCaseData(Enumerable.Range(0, 30).Select(i => 1 + (0.03 * i)).ToArray(), Never, 0).SetName("Update_DefaultRule_SlowRise_NeverStops");
+        yield return new TestCaseData(Flat, Never, 0).SetName("Update_DefaultRule_Flat_NeverStops");
+        // 1, 3, 1, 3, ...: slope over 8 is +4/42 = 0.095 on mean 2 (4.8%) or −0.095: never above 5%.
+        yield return new TestCaseData(Enumerable.Range(0, 20).Select(i => i % 2 == 0 ? 1.0 : 3.0).ToArray(), Never, 0).SetName("Update_DefaultRule_Alternating_NeverStops");
+        // Relative slopes of the windows ending at checks 7..13: −0.173, −0.138, −0.077, −0.000, +0.077, +0.138, +0.173: the
+        // first two above 5% are checks 11 and 12. The lowest value (1.0) is first reached at check 6.
+        yield return new TestCaseData(SlopeUShaped, 12, 6).SetName("Update_DefaultRule_UShaped_FallDoesNotStopRiseDoes");
+        // No smoothing: a single check at 10x moves the 8-check slope by 5-35% of the mean for as long as it is in the
+        // window. The study chose the unsmoothed rule (a median of 3 did no better on its selection runs); this case
+        // documents the cost: a one-check spike stops it. Relative slopes: check 8 (1,..,1,10) +0.353, check 9 (1,..,10,1) +0.252.
+        yield return new TestCaseData(new double[] { 1, 1, 1, 1, 1, 1, 1, 1, 10, 1, 1, 1 }, 9, 0).SetName("Update_DefaultRule_SingleSpike_Stops");
+    }
+
+    [TestCaseSource(nameof(DefaultRuleHistories))]
+    public void Update_DefaultRule_StopsWhereExpected(double[] values, int expectedStop, int expectedBest)
+    {
+        var tracker = new EarlyStoppingTracker();
+        var (stop, decision) = Run(tracker, values);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(stop, Is.EqualTo(expectedStop));
+            Assert.That(decision.Reason, Is.EqualTo(expectedStop == Never ? StopReason.None : StopReason.EarlyStopping));
+            Assert.That(tracker.BestCheck, Is.EqualTo(expectedBest));
+            Assert.That(decision.Message, expectedStop == Never ? Is.Empty : Does.Contain("cancellation mass").And.Contain("5% of their mean per check"));
+        }
+    }
+
+    [Test]
+    public void Update_SlopeMode_SlopeIsTheLeastSquaresSlopeOverTheWindowMean()
+    {
+        // Window 4 of 2, 4, 4, 8: x̄ = 1.5, ȳ = 4.5, Σ(x−x̄)(y−ȳ) = (−1.5)(−2.5) + (−0.5)(−0.5) + (0.5)(−0.5) + (1.5)(3.5) = 9,
+        // Σ(x−x̄)² = 5: slope 1.8, relative 0.4 (tolerance: double rounding only).
+        var tracker = new EarlyStoppingTracker(new EarlyStoppingOptions { Mode = EarlyStoppingMode.Slope, SlopeWindow = 4, MinDelta = 1, Patience = 1 });
+        foreach (var v in new[] { 2.0, 4, 4 })
+        {
+            tracker.Update(v);
+            Assert.That(tracker.Slope, Is.Null, "no slope before the window is full");
+        }
+
+        tracker.Update(8);
+        Assert.That(tracker.Slope, Is.EqualTo(0.4).Within(1e-12));
+        var absolute = new EarlyStoppingTracker(new EarlyStoppingOptions { Mode = EarlyStoppingMode.Slope, SlopeWindow = 4, MinDelta = 1.7, MinDeltaKind = MinDeltaKind.Absolute, Patience = 1 });
+        var decisions = new[] { 2.0, 4, 4, 8 }.Select(absolute.Update).ToList();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(absolute.Slope, Is.EqualTo(1.8).Within(1e-12));
+            Assert.That(decisions[^1].ShouldStop, Is.True, "absolute slope 1.8 > 1.7");
+            Assert.That(absolute.Threshold, Is.Null, "slope mode has no value threshold");
+        }
+    }
+
+    [Test]
+    public void Update_SlopeModeWithWarmUp_CountsNoCheckBeforeIt()
+    {
+        var options = new EarlyStoppingOptions { Mode = EarlyStoppingMode.Slope, SlopeWindow = 2, MinDelta = 0.01, Patience = 1, WarmUpChecks = 5 };
+        var (stop, _) = Run(new EarlyStoppingTracker(options), [1, 2, 3, 4, 5, 6, 7]);
+        Assert.That(stop, Is.EqualTo(5));
+    }
+
+    [Test]
+    public void Constructor_SlopeWindowBelowTwo_Throws()
+    {
+        var options = new EarlyStoppingOptions { SlopeWindow = 1 };
+        Assert.That(() => new EarlyStoppingTracker(options), Throws.InstanceOf<ArgumentOutOfRangeException>());
+    }
+
+    private static EarlyStoppingOptions RiseRule() => new()
+    {
+        Signal = EarlyStoppingSignal.SpindleMass,
+        Mode = EarlyStoppingMode.RiseAboveMinimum,
+        MinDelta = 1.5,
+        MinDeltaKind = MinDeltaKind.Relative,
+        Patience = 3,
+        WarmUpChecks = 3,
+        Smoothing = 3,
+    };
+
     [Test]
     public void Constructor_CopiesOptions_LaterChangesHaveNoEffect()
     {
-        var options = new EarlyStoppingOptions { Patience = 1, WarmUpChecks = 0, Smoothing = 1 };
+        var options = new EarlyStoppingOptions { Mode = EarlyStoppingMode.RiseAboveMinimum, MinDelta = 1.5, Patience = 1, WarmUpChecks = 0, Smoothing = 1 };
         var tracker = new EarlyStoppingTracker(options);
         options.Patience = 100;
         tracker.Update(0.1);
