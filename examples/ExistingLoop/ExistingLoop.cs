@@ -10,13 +10,16 @@ namespace Spindle.Examples;
 /// <summary>An ordinary TorchSharp loop over the embedded Fashion-MNIST subset, with Spindle's monitor added.</summary>
 public static class ExistingLoop
 {
-    /// <summary>Trains a small CNN with 10% flipped labels, checking its interactions after every epoch.</summary>
+    /// <summary>
+    /// Trains a small CNN with 10% flipped labels, checking its interactions after each epoch that the monitor's check
+    /// budget allows (by default checks take at most about 10% of the loop's time).
+    /// </summary>
     /// <param name="epochs">The most epochs to train.</param>
     /// <param name="trainCount">How many of the 4,000 embedded training images to use.</param>
     /// <param name="runFolder">Where the monitor writes <c>monitor.jsonl</c>.</param>
     /// <param name="output">Where the per-epoch lines go.</param>
-    /// <returns>How many epochs ran, the log's path and why training stopped.</returns>
-    public static (int Epochs, string LogPath, string StopMessage) Run(int epochs, int trainCount, string runFolder, TextWriter output)
+    /// <returns>How many epochs ran, the log's path, why training stopped and how many checks the budget skipped.</returns>
+    public static (int Epochs, string LogPath, string StopMessage, int SkippedChecks) Run(int epochs, int trainCount, string runFolder, TextWriter output)
     {
         ArgumentNullException.ThrowIfNull(output);
         var data = EmbeddedFashionMnist.Load(PixelNormalization.FashionMnist);
@@ -57,7 +60,8 @@ public static class ExistingLoop
             }
 
             var decision = monitor.OnEpochEnd(epoch); // Spindle: check, log, early-stopping decision
-            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch,3}  train loss {lossSum / noisy.Count:F4}  {monitor.LastRecord?.Describe()}")); // Spindle: the check's line
+            var checkLine = monitor.LastRecord?.Epoch == epoch ? monitor.LastRecord.Describe() : "no check (budget)"; // Spindle: the check's line
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"epoch {epoch,3}  train loss {lossSum / noisy.Count:F4}  {checkLine}"));
             if (decision.ShouldStop)
             {
                 break; // Spindle: obey the early-stopping rule
@@ -66,6 +70,7 @@ public static class ExistingLoop
 
         probes.Dispose();
         probeLabels.Dispose();
-        return (epoch, monitor.LogPath!, monitor.RuleDecision.ShouldStop ? monitor.RuleDecision.Message : "ran every epoch.");
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"checks: {monitor.Checks}, {monitor.CheckSeconds:F1} s, {monitor.Overhead:P0} of the loop's {monitor.LoopSeconds:F1} s; {monitor.SkippedChecks} skipped by the budget."));
+        return (epoch, monitor.LogPath!, monitor.RuleDecision.ShouldStop ? monitor.RuleDecision.Message : "ran every epoch.", monitor.SkippedChecks);
     }
 }

@@ -1,4 +1,4 @@
-// A plain TorchSharp training loop (no Spindle trainer) with Spindle's interaction monitor added in five lines,
+// A plain TorchSharp training loop (no Spindle trainer) with Spindle's interaction monitor added in five statements,
 // marked "Spindle:". Usage: ExistingLoop [epochs] [training images] [run folder]
 using System.Globalization;
 using Spindle.Examples;

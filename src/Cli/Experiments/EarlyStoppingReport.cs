@@ -277,7 +277,7 @@ internal static class EarlyStoppingReport
             best.LinePattern = LinePattern.DenselyDashed;
             plot.Title($"{run.Run.ConfigName}: {chosen.Rule.Signal} and test accuracy");
             plot.XLabel("epoch");
-            plot.YLabel($"{chosen.Rule.Signal} / its minimum over the run (×)");
+            plot.YLabel("signal / its minimum (×)");
             plot.Axes.Right.Label.Text = "test accuracy (%)";
             plot.ShowLegend(Alignment.LowerRight);
             var file = $"{stem}-{run.Run.ConfigName}.png";

@@ -51,6 +51,11 @@ public sealed class InteractionMonitor : IDisposable
     private readonly InteractionCheckOptions _checkOptions;
     private readonly EarlyStoppingOptions _stoppingOptions;
     private readonly int _checkEvery;
+    private readonly double? _checkBudget;
+    private readonly System.Diagnostics.Stopwatch _loopClock = new();
+    private double _loopSeconds;
+    private double _checkSeconds;
+    private double? _lastCheckSeconds;
     private readonly bool _stopTraining;
     private readonly bool _publish;
     private readonly MonitorRestore _restore;
@@ -90,6 +95,7 @@ public sealed class InteractionMonitor : IDisposable
         _variables = variables;
         _labels = [.. labels];
         _checkEvery = options.CheckEvery;
+        _checkBudget = options.CheckBudget;
         _stopTraining = options.StopTraining;
         _publish = options.PublishMetrics;
         _restore = options.Restore;
@@ -101,6 +107,7 @@ public sealed class InteractionMonitor : IDisposable
         _check = new InteractionCheck(variables, probes, _labels, _checkOptions, _provenance);
         _probes = probes.detach().clone().DetachFromDisposeScope();
         _tracker = new EarlyStoppingTracker(_stoppingOptions);
+        _loopClock.Start();
     }
 
     /// <summary>Gets the run identifier (the <c>run.id</c> metric attribute).</summary>
@@ -111,6 +118,18 @@ public sealed class InteractionMonitor : IDisposable
 
     /// <summary>Gets the number of checks run (including those before a resume).</summary>
     public int Checks => _checks;
+
+    /// <summary>Gets the loop's own seconds in this process: the wall time between <see cref="OnEpochEnd"/> calls (from construction to the first), outside checks.</summary>
+    public double LoopSeconds => _loopSeconds;
+
+    /// <summary>Gets the seconds spent in checks in this process.</summary>
+    public double CheckSeconds => _checkSeconds;
+
+    /// <summary>Gets the checks' seconds over the loop's own seconds in this process; <see langword="null"/> before the first epoch.</summary>
+    public double? Overhead => _loopSeconds > 0 ? _checkSeconds / _loopSeconds : null;
+
+    /// <summary>Gets the number of check epochs whose check <see cref="MonitorOptions.CheckBudget"/> skipped in this process.</summary>
+    public int SkippedChecks { get; private set; }
 
     /// <summary>Gets the last check's record; <see langword="null"/> before the first check of this process.</summary>
     public MonitorRecord? LastRecord { get; private set; }
@@ -135,12 +154,26 @@ public sealed class InteractionMonitor : IDisposable
     public StopDecision OnEpochEnd(int epoch, long? step = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        if (!IsCheckEpoch(epoch) || (_lastEpoch is { } last && epoch <= last))
+        _loopSeconds += _loopClock.Elapsed.TotalSeconds;
+        try
         {
-            return _stopTraining ? RuleDecision : StopDecision.Continue;
-        }
+            if (!IsCheckEpoch(epoch) || (_lastEpoch is { } last && epoch <= last))
+            {
+                return _stopTraining ? RuleDecision : StopDecision.Continue;
+            }
 
-        return Check(epoch, step, cancellationToken).Decision;
+            if (_checkBudget is { } budget && _lastCheckSeconds is { } expected && _checkSeconds + expected > budget * _loopSeconds)
+            {
+                SkippedChecks++;
+                return _stopTraining ? RuleDecision : StopDecision.Continue;
+            }
+
+            return Check(epoch, step, cancellationToken).Decision;
+        }
+        finally
+        {
+            _loopClock.Restart();
+        }
     }
 
     /// <summary>Runs a check now, whatever the epoch: the check, log line, metrics and decision of <see cref="OnEpochEnd"/>.</summary>
@@ -152,6 +185,7 @@ public sealed class InteractionMonitor : IDisposable
     public MonitorRecord Check(int epoch, long? step = null, CancellationToken cancellationToken = default)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
         var result = _check.Run(_model, epoch, step, cancellationToken);
         _heldDelta ??= _check.HeldDelta;
         var value = result.Value(MetricOf(_stoppingOptions.Signal));
@@ -184,6 +218,8 @@ public sealed class InteractionMonitor : IDisposable
 
         var rule = RuleDecision;
         var decision = _stopTraining ? rule : StopDecision.Continue;
+        _lastCheckSeconds = clock.Elapsed.TotalSeconds;
+        _checkSeconds += _lastCheckSeconds.Value;
         var record = new MonitorRecord(epoch, result, _stoppingOptions.Signal, value, state, _tracker.Threshold, _stoppingOptions.Patience, isBest, rule, decision);
         LastRecord = record;
         Append(record, step);
@@ -430,6 +466,9 @@ public sealed class InteractionMonitor : IDisposable
                 writer.WriteNumber("threshold", threshold);
             }
 
+            writer.WriteNumber("loopSeconds", Math.Round(_loopSeconds, 3));
+            writer.WriteNumber("checkSeconds", Math.Round(_checkSeconds, 3));
+            writer.WriteNumber("skippedChecks", SkippedChecks);
             writer.WritePropertyName("earlyStopping");
             JsonSerializer.Serialize(writer, record.EarlyStopping, StateJson);
             writer.WritePropertyName("check");

@@ -6,6 +6,9 @@ internal static class MonitorDefaults
     /// <summary>A check after every epoch.</summary>
     public const int CheckEvery = 1;
 
+    /// <summary>Checks take at most about 10% of the loop's own time.</summary>
+    public const double CheckBudget = 0.1;
+
     /// <summary>The early-stopping decision is returned (it stops a loop that obeys it).</summary>
     public const bool StopTraining = true;
 

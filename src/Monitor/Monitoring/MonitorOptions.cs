@@ -12,6 +12,16 @@ public sealed class MonitorOptions
     [Range(1, int.MaxValue)]
     public int CheckEvery { get; set; } = MonitorDefaults.CheckEvery;
 
+    /// <summary>
+    /// Gets or sets the check budget: the largest share of the loop's own time (the wall time between
+    /// <see cref="InteractionMonitor.OnEpochEnd"/> calls, outside checks) that checks may take. At a check epoch the
+    /// monitor skips the check when the checks so far plus one more of the last check's duration would exceed this
+    /// share, so on small data it checks less often and on large data every K epochs. The first check always runs.
+    /// <see langword="null"/>: no budget, a check at every K-th epoch.
+    /// </summary>
+    /// <value>The default value is 0.1 (checks take at most about 10% of the loop's time).</value>
+    public double? CheckBudget { get; set; } = MonitorDefaults.CheckBudget;
+
     /// <summary>Gets or sets the run folder the monitor writes <see cref="InteractionMonitor.LogFileName"/> into; <see langword="null"/> for no log.</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public string? RunFolder { get; set; }
@@ -49,6 +59,11 @@ public sealed class MonitorOptions
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(CheckEvery, 1, nameof(CheckEvery));
+        if (CheckBudget is { } budget && !(budget > 0 && double.IsFinite(budget)))
+        {
+            throw new ArgumentOutOfRangeException(nameof(CheckBudget), budget, "The check budget must be a positive share of the loop's time (0.1 for 10%), or null for none.");
+        }
+
         if (!Enum.IsDefined(Restore))
         {
             throw new ArgumentOutOfRangeException(nameof(Restore), Restore, "Unknown restore mode.");

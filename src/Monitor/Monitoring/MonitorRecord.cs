@@ -41,6 +41,8 @@ public sealed record MonitorRecord(
         var range = interval is null ? string.Empty : string.Create(inv, $" [{interval.Lower:F2}, {interval.Upper:F2}]");
         var rule = RuleDecision.ShouldStop
             ? "rule: STOP" + (Decision.ShouldStop ? string.Empty : " (advisory)")
+            : Threshold is null
+            ? string.Create(inv, $"rule: {EarlyStoppingTracker.SignalName(Signal)} {EarlyStopping.Smoothed:F3}, slope {(EarlyStopping.Slope is { } slope ? slope.ToString("+0.000;-0.000", inv) : "(window filling)")}, {EarlyStopping.Wait}/{Patience} rising")
             : string.Create(inv, $"rule: {EarlyStoppingTracker.SignalName(Signal)} median {EarlyStopping.Smoothed:F3}, {EarlyStopping.Wait}/{Patience} past {Threshold:F3}{(IsBest ? ", best" : string.Empty)}");
         return string.Create(inv, $"spindle {summary.SpindleMass:F3}{range}  decay {summary.DecayMass:F3}  cancel {Check.CancellationMass:F3}  {rule}  ({Check.Timings.TotalSeconds:F1} s)");
     }

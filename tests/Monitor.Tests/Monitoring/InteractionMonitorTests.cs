@@ -9,6 +9,7 @@ namespace Spindle.Monitor.Tests.Monitoring;
 
 internal sealed class InteractionMonitorTests
 {
+    private static readonly int[] OddEpochs = [1, 3];
     private static readonly int[] LinesAfterEachEpoch = [0, 1, 1, 2];
     private static readonly int[] CheckedEpochs = [2, 4];
     private static readonly int[] AllEpochs = [1, 2, 3];
@@ -24,7 +25,7 @@ internal sealed class InteractionMonitorTests
     public void OnEpochEnd_CheckEvery2_LogsOneFlushedLinePerCheckWithTheCheckAndRuleState()
     {
         using var fixture = new MonitorFixture();
-        using var monitor = fixture.Create(new MonitorOptions { CheckEvery = 2, RunFolder = _folder, Check = MonitorFixture.CheckOptions, PublishMetrics = false });
+        using var monitor = fixture.Create(new MonitorOptions { CheckEvery = 2, CheckBudget = null, RunFolder = _folder, Check = MonitorFixture.CheckOptions, PublishMetrics = false });
         var linesAfter = new List<int>();
         var records = new List<MonitorRecord?>();
         for (var epoch = 1; epoch <= 4; epoch++)
@@ -47,12 +48,12 @@ internal sealed class InteractionMonitorTests
             Assert.That(log.Select(l => (int)l["epoch"]!), Is.EqualTo(CheckedEpochs));
             Assert.That((string?)log[0]["format"], Is.EqualTo(InteractionMonitor.FormatName));
             Assert.That((string?)log[0]["run"], Is.EqualTo(Path.GetFileName(_folder)));
-            Assert.That((string?)log[0]["signal"], Is.EqualTo("spindle_mass"));
-            Assert.That((double?)log[1]["value"], Is.EqualTo(records[3]!.Check.Summary!.SpindleMass));
+            Assert.That((string?)log[0]["signal"], Is.EqualTo("cancellation_mass"), "the default rule's signal");
+            Assert.That((double?)log[1]["value"], Is.EqualTo(records[3]!.Check.CancellationMass));
             Assert.That((int?)log[1]["earlyStopping"]!["checks"], Is.EqualTo(2));
             Assert.That(check.Provenance.Epoch, Is.EqualTo(4));
             Assert.That(check.Summary!.SpindleMass, Is.EqualTo(records[3]!.Check.Summary!.SpindleMass));
-            Assert.That(records[3]!.Describe(), Does.Contain("spindle").And.Contain("rule:"));
+            Assert.That(records[3]!.Describe(), Does.Contain("spindle").And.Contain("rule: cancellation mass").And.Contain("(window filling)"));
         }
     }
 
@@ -63,7 +64,7 @@ internal sealed class InteractionMonitorTests
         using var fixture = new MonitorFixture();
         // Any spindle mass (≥ 0) is above −1: the rule stops at the first check.
         var stopping = new EarlyStoppingOptions { DivergenceThreshold = -1 };
-        using var monitor = fixture.Create(new MonitorOptions { Check = MonitorFixture.CheckOptions, EarlyStopping = stopping, StopTraining = stopTraining, PublishMetrics = false });
+        using var monitor = fixture.Create(new MonitorOptions { CheckBudget = null, Check = MonitorFixture.CheckOptions, EarlyStopping = stopping, StopTraining = stopTraining, PublishMetrics = false });
         var decision = monitor.OnEpochEnd(1);
         using (Assert.EnterMultipleScope())
         {
@@ -80,7 +81,7 @@ internal sealed class InteractionMonitorTests
         using var fixture = new MonitorFixture();
         // Only a fall below 1% of the best counts as an improvement, so the best check stays the first (epoch 1).
         var stopping = new EarlyStoppingOptions { Mode = EarlyStoppingMode.NoImprovement, MinDelta = 0.99, MinDeltaKind = MinDeltaKind.Relative, Patience = 100, Smoothing = 1 };
-        using var monitor = fixture.Create(new MonitorOptions { Check = MonitorFixture.CheckOptions, EarlyStopping = stopping, Restore = MonitorRestore.BestInMemory, PublishMetrics = false });
+        using var monitor = fixture.Create(new MonitorOptions { CheckBudget = null, Check = MonitorFixture.CheckOptions, EarlyStopping = stopping, Restore = MonitorRestore.BestInMemory, PublishMetrics = false });
         var snapshots = new Dictionary<int, Dictionary<string, Tensor>>();
         for (var epoch = 1; epoch <= 3; epoch++)
         {
@@ -113,7 +114,7 @@ internal sealed class InteractionMonitorTests
     public void RestoreBest_RestoreNone_RestoresNothing()
     {
         using var fixture = new MonitorFixture();
-        using var monitor = fixture.Create(new MonitorOptions { Check = MonitorFixture.CheckOptions, PublishMetrics = false });
+        using var monitor = fixture.Create(new MonitorOptions { CheckBudget = null, Check = MonitorFixture.CheckOptions, PublishMetrics = false });
         monitor.OnEpochEnd(1);
         Assert.That(monitor.RestoreBest(), Is.Null);
     }
@@ -122,7 +123,7 @@ internal sealed class InteractionMonitorTests
     public void LoadState_ResumedMonitor_TrimsLaterLinesAndChecksAsTheUninterruptedOne()
     {
         using var fixture = new MonitorFixture();
-        var options = new MonitorOptions { RunFolder = _folder, Check = MonitorFixture.CheckOptions, PublishMetrics = false };
+        var options = new MonitorOptions { CheckBudget = null, RunFolder = _folder, Check = MonitorFixture.CheckOptions, PublishMetrics = false };
         JsonNode saved;
         Dictionary<string, Tensor> atEpoch2;
         MonitorRecord uninterrupted;
@@ -170,6 +171,58 @@ internal sealed class InteractionMonitorTests
         {
             tensor.Dispose();
         }
+    }
+
+    [Test]
+    public void OnEpochEnd_CheckBudget_SkipsChecksUntilTheLoopHasEarnedThem()
+    {
+        // Budget 1 (checks may take as long as the loop; the default is 0.1, which would need a sleep 10x longer here):
+        // after the first check (c seconds) a check runs only when the checks so far plus one more (2c) fit in the
+        // loop's own time. Called straight away, the loop has taken microseconds: skipped. After the loop "trains" for
+        // 2.5c + 50 ms (Thread.Sleep stands in for training), 2c ≤ loop time: it runs.
+        using var fixture = new MonitorFixture();
+        using var monitor = fixture.Create(new MonitorOptions { CheckBudget = 1, RunFolder = _folder, Check = MonitorFixture.CheckOptions, PublishMetrics = false });
+        monitor.OnEpochEnd(1);
+        var firstCheck = monitor.CheckSeconds;
+        monitor.OnEpochEnd(2);
+        var afterSkip = (monitor.Checks, monitor.SkippedChecks);
+        var sleep = (2.5 * firstCheck) + 0.05;
+        Thread.Sleep(TimeSpan.FromSeconds(sleep));
+        monitor.OnEpochEnd(3);
+        var log = InteractionMonitor.ReadLog(monitor.LogPath!);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(firstCheck, Is.GreaterThan(0));
+            Assert.That(afterSkip, Is.EqualTo((1, 1)), "epoch 2 came too soon after the first check");
+            Assert.That(monitor.Checks, Is.EqualTo(2));
+            Assert.That(log.Select(l => (int)l["epoch"]!), Is.EqualTo(OddEpochs));
+            Assert.That((int)log[^1]["skippedChecks"]!, Is.EqualTo(1));
+            // Tolerance 10 ms: Thread.Sleep may wake a little before the Stopwatch has counted the full span.
+            Assert.That(monitor.LoopSeconds, Is.GreaterThanOrEqualTo(sleep - 0.01), "the sleep counts as loop time");
+            Assert.That(monitor.Overhead, Is.EqualTo(monitor.CheckSeconds / monitor.LoopSeconds));
+        }
+    }
+
+    [Test]
+    public void OnEpochEnd_NoBudget_ChecksEveryEpochHoweverShortTheLoop()
+    {
+        using var fixture = new MonitorFixture();
+        using var monitor = fixture.Create(new MonitorOptions { CheckBudget = null, Check = MonitorFixture.CheckOptions, PublishMetrics = false });
+        for (var epoch = 1; epoch <= 3; epoch++)
+        {
+            monitor.OnEpochEnd(epoch);
+        }
+
+        Assert.That((monitor.Checks, monitor.SkippedChecks), Is.EqualTo((3, 0)));
+    }
+
+    [TestCase(0.0)]
+    [TestCase(-0.1)]
+    [TestCase(double.NaN)]
+    public void Constructor_CheckBudgetNotPositive_Throws(double budget)
+    {
+        using var fixture = new MonitorFixture();
+        Assert.That(() => fixture.Create(new MonitorOptions { CheckBudget = budget }), Throws.InstanceOf<ArgumentOutOfRangeException>().With.Message.Contains("budget"));
     }
 
     [Test]

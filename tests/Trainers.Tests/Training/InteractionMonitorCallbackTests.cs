@@ -25,7 +25,7 @@ internal sealed class InteractionMonitorCallbackTests
         // Only a fall to 1% of the best improves: check 1 stays best and check 2 stops the run.
         var stopping = new EarlyStoppingOptions { Mode = EarlyStoppingMode.NoImprovement, MinDelta = 0.99, Patience = 1, Smoothing = 1, WarmUpChecks = 0 };
         var printed = new List<MonitorRecord>();
-        using var callback = NewCallback(train, new MonitorOptions { RunFolder = directory, EarlyStopping = stopping, Restore = MonitorRestore.BestInMemory, PublishMetrics = false }, printed.Add);
+        using var callback = NewCallback(train, new MonitorOptions { CheckBudget = null, RunFolder = directory, EarlyStopping = stopping, Restore = MonitorRestore.BestInMemory, PublishMetrics = false }, printed.Add);
         trainer.Callbacks.Add(callback);
 
         var result = trainer.Fit(train);
@@ -48,7 +48,7 @@ internal sealed class InteractionMonitorCallbackTests
         var directory = TrainerTests.TempDirectory();
         var last = Path.Combine(directory, "last.ckpt");
         var afterTwo = Path.Combine(directory, "after-two.ckpt");
-        var options = new MonitorOptions { RunFolder = directory, PublishMetrics = false };
+        var options = new MonitorOptions { CheckBudget = null, RunFolder = directory, PublishMetrics = false };
 
         using var model = TrainerTests.NewCnn(seed: 3, dropout: 0, classCount: 4);
         using var optimizer = torch.optim.Adam(model.parameters(), 1e-3);
