@@ -51,8 +51,13 @@ public static class MonitorMetrics
     private static readonly Gauge<int> CheckEpoch = Meter.CreateGauge<int>(
         "training.interaction.check.epoch", "{epoch}", "Epoch of the last check.");
 
+    // Bucket bounds in seconds (the SDK's defaults are meant for milliseconds and would put every check in one bucket).
     private static readonly Histogram<double> CheckDuration = Meter.CreateHistogram<double>(
-        "training.interaction.check.duration", "s", "Wall time of one check (extraction, fit, bootstrap).");
+        "training.interaction.check.duration",
+        "s",
+        "Wall time of one check (extraction, fit, bootstrap).",
+        tags: null,
+        advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 25, 50, 100, 250, 500] });
 
     private static readonly Gauge<double> Bound = Meter.CreateGauge<double>(
         "training.interaction.bootstrap.bound", "1", "Lower or upper end (attribute bound) of the bootstrap percentile interval over the probes of a quantity (attribute quantity) of the last check.");
