@@ -39,7 +39,10 @@ internal static class DemoCommand
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and label noise.", DefaultValueFactory = _ => Settings.Seed };
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core; 1 is faster on a machine busy with other jobs)." };
+        // The demo serves its metrics unless told otherwise, on the port the shipped Prometheus configuration scrapes.
         var metricsPort = TrainCommand.MetricsPortOption();
+        metricsPort.DefaultValueFactory = _ => PrometheusEndpoint.DefaultPort;
+        metricsPort.Description = "Serve the interaction monitor's metrics for Prometheus at http://127.0.0.1:PORT/metrics while training (grafana/ holds the Prometheus configuration and the Grafana dashboard; a taken port is reported and training continues).";
         var command = new Command("demo", "Train the pilot CNN (conv32-conv64-fc256, Adam 1e-3) on the embedded Fashion-MNIST subset with 1% label noise until it overfits.")
         {
             epochs, seed, output, threads, metricsPort,

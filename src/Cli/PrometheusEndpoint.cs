@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Logging;
 using OpenTelemetry;
 using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
 
 namespace Spindle.Cli;
 
@@ -23,6 +24,12 @@ internal sealed class PrometheusEndpoint : IDisposable
         Url = url;
     }
 
+    /// <summary>The port <c>spindle demo</c> serves on unless told, and the target of grafana/prometheus/prometheus.yml (the OpenTelemetry Prometheus exporter's usual port).</summary>
+    public const int DefaultPort = 9464;
+
+    /// <summary>The address of the dashboard that grafana/docker-compose.yml provisions (uid <c>spindle-monitor</c>).</summary>
+    public const string DashboardUrl = "http://localhost:3000/d/spindle-monitor";
+
     /// <summary>Gets the scrape URL.</summary>
     public Uri Url { get; }
 
@@ -41,7 +48,11 @@ internal sealed class PrometheusEndpoint : IDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var meters = Sdk.CreateMeterProviderBuilder().AddTrainingMonitorInstrumentation().AddPrometheusExporter().Build();
+        var meters = Sdk.CreateMeterProviderBuilder()
+            .ConfigureResource(resource => resource.AddService("spindle"))
+            .AddTrainingMonitorInstrumentation()
+            .AddPrometheusExporter()
+            .Build();
         var app = builder.Build();
         app.UseOpenTelemetryPrometheusScrapingEndpoint(meters, predicate: null, path: "/metrics", configureBranchedPipeline: null, optionsName: null);
         try
@@ -57,6 +68,28 @@ internal sealed class PrometheusEndpoint : IDisposable
         }
 
         return new PrometheusEndpoint(app, meters, new Uri($"http://127.0.0.1:{port}/metrics"));
+    }
+
+    /// <summary>Says where the metrics are served and how to see the run on the Grafana dashboard.</summary>
+    /// <param name="runId">The run identifier (the <c>run_id</c> label; the run folder's name).</param>
+    /// <param name="monitor">Whether the interaction monitor runs (without it only the endpoint exists).</param>
+    /// <returns>The lines to print.</returns>
+    public IReadOnlyList<string> Describe(string runId, bool monitor)
+    {
+        if (!monitor)
+        {
+            return [$"Metrics for Prometheus: {Url} (no monitor: give --monitor for the interaction metrics)"];
+        }
+
+        var port = Url.Port;
+        var target = port == DefaultPort
+            ? "grafana/prometheus/prometheus.yml scrapes this port"
+            : $"add 127.0.0.1:{port} to the targets in grafana/prometheus/targets/runs.yml and use prometheus-runs.yml";
+        return
+        [
+            $"Metrics for Prometheus: {Url} (run_id=\"{runId}\")",
+            $"Dashboard: start Prometheus and Grafana (docker compose -f grafana/docker-compose.yml up -d, or see grafana/README.md; {target}), then open {DashboardUrl}?var-run={Uri.EscapeDataString(runId)}",
+        ];
     }
 
     /// <inheritdoc/>

@@ -158,7 +158,11 @@ internal static class TrainCommand
             using var endpoint = metricsPort is int port ? PrometheusEndpoint.TryStart(port, Console.Error) : null;
             if (endpoint is not null)
             {
-                Console.WriteLine($"Metrics for Prometheus: {endpoint.Url}{(settings.Monitor ? string.Empty : " (no monitor: give --monitor for the interaction metrics)")}");
+                // The monitor's run id is the run folder's name (MonitorOptions.RunId unset).
+                foreach (var line in endpoint.Describe(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(runFolder))), settings.Monitor))
+                {
+                    Console.WriteLine(line);
+                }
             }
 
             var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellationToken);

@@ -46,6 +46,40 @@ public class PrometheusEndpointTests
         }
     }
 
+    [Test]
+    public void Describe_MonitoredRun_SaysWhereTheMetricsAreAndHowToOpenTheDashboard()
+    {
+        var port = FreePort();
+        using var errors = new StringWriter();
+        using var endpoint = PrometheusEndpoint.TryStart(port, errors);
+        Assert.That(endpoint, Is.Not.Null, errors.ToString());
+
+        var lines = endpoint!.Describe("cnn-20250101-000000", monitor: true);
+        var unmonitored = endpoint.Describe("cnn-20250101-000000", monitor: false);
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(lines[0], Does.Contain($"http://127.0.0.1:{port}/metrics").And.Contain("run_id=\"cnn-20250101-000000\""));
+            Assert.That(lines[1], Does.Contain(PrometheusEndpoint.DashboardUrl + "?var-run=cnn-20250101-000000").And.Contain("grafana/docker-compose.yml"));
+            Assert.That(lines[1], Does.Contain($"add 127.0.0.1:{port} to the targets"), "a port the shipped configuration does not scrape is named");
+            Assert.That(unmonitored, Has.Count.EqualTo(1));
+            Assert.That(unmonitored[0], Does.Contain("--monitor"));
+        }
+    }
+
+    [Test]
+    public void Demo_MetricsPort_DefaultsToThePortTheShippedPrometheusConfigurationScrapes()
+    {
+        var demo = DemoCommand.Create();
+        var option = demo.Options.Single(o => o.Name == "--metrics-port");
+        var config = File.ReadAllText(Path.Combine(Grafana.GrafanaFiles.PrometheusFolder, "prometheus.yml"));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(demo.Parse([]).GetValue((System.CommandLine.Option<int?>)option), Is.EqualTo(PrometheusEndpoint.DefaultPort));
+            Assert.That(config, Does.Contain($"\"127.0.0.1:{PrometheusEndpoint.DefaultPort}\""));
+        }
+    }
+
     private static int FreePort()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);

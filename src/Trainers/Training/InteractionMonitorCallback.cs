@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Spindle.Monitor.Checks;
 using Spindle.Monitor.Masking;
+using Spindle.Monitor.Metrics;
 using Spindle.Monitor.Monitoring;
 using static TorchSharp.torch;
 
@@ -14,7 +15,9 @@ namespace Spindle.Trainers.Training;
 /// <remarks>
 /// With <see cref="MonitorRestore.BestInMemory"/>, a run the monitor stopped ends with the weights of the best check
 /// loaded back into the model (in <see cref="OnTrainEnd"/>, after the last checkpoint was written, so <c>last.ckpt</c>
-/// keeps the weights at the stop). Put this callback before callbacks that should see the monitor's stop request.
+/// keeps the weights at the stop). With <see cref="MonitorOptions.PublishMetrics"/>, each epoch's training time, train and
+/// test loss and accuracy are reported on the <c>Spindle.Monitor</c> meter too (<see cref="MonitorMetrics.RecordEpoch"/>,
+/// <see cref="MonitorMetrics.RecordSplit"/>), under the monitor's run id. Put this callback before callbacks that should see the monitor's stop request.
 /// </remarks>
 public sealed class InteractionMonitorCallback : TrainingCallback, IDisposable
 {
@@ -82,6 +85,17 @@ public sealed class InteractionMonitorCallback : TrainingCallback, IDisposable
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(metrics);
         var monitor = _monitor ?? throw new InvalidOperationException("InteractionMonitorCallback.OnEpochEnd ran before OnTrainStart.");
+        if (_options.PublishMetrics)
+        {
+            // Reported before the check, so that the overhead recorded with the check counts this epoch's training.
+            MonitorMetrics.RecordEpoch(monitor.RunId, metrics.Epoch, metrics.TrainSeconds);
+            MonitorMetrics.RecordSplit(monitor.RunId, "train", metrics.TrainLoss, metrics.TrainAccuracy);
+            if (metrics.Test is { } test)
+            {
+                MonitorMetrics.RecordSplit(monitor.RunId, "test", test.Loss, test.Accuracy);
+            }
+        }
+
         var checks = monitor.Checks;
         var decision = monitor.OnEpochEnd(metrics.Epoch);
         if (monitor.Checks > checks && monitor.LastRecord is { } record)
