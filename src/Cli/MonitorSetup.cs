@@ -35,7 +35,7 @@ internal static class MonitorSetup
         using (probes)
         using (labels)
         {
-            var options = new MonitorOptions { RunFolder = runFolder, StopTraining = settings.MonitorStop };
+            var options = new MonitorOptions { RunFolder = runFolder, StopTraining = settings.MonitorStop, CheckEvery = settings.MonitorEvery, CheckBudget = settings.MonitorBudget };
             var provenance = new CheckProvenance
             {
                 Model = settings.Model,
@@ -49,10 +49,14 @@ internal static class MonitorSetup
         }
     }
 
+    private static string Every(TrainSettings settings) =>
+        (settings.MonitorEvery == 1 ? "every epoch" : string.Create(CultureInfo.InvariantCulture, $"every {settings.MonitorEvery} epochs"))
+        + (settings.MonitorBudget is { } budget ? string.Create(CultureInfo.InvariantCulture, $" within {budget * 100:0.#}% of the loop's time") : string.Empty);
+
     /// <summary>Describes the rule for the run header.</summary>
     /// <param name="settings">The run's settings.</param>
     /// <returns>One line.</returns>
     public static string Describe(TrainSettings settings) => string.Create(
         CultureInfo.InvariantCulture,
-        $"Interaction monitor: {ProbeCount} probes, 8 of 4x4 input patches, every epoch, log {InteractionMonitor.LogFileName}; early stopping (slope of the last 8 checks' cancellation mass above 5% of their mean for 2 checks) {(settings.MonitorStop ? "stops training" : "advisory")}.");
+        $"Interaction monitor: {ProbeCount} probes, 8 of 4x4 input patches, {Every(settings)}, log {InteractionMonitor.LogFileName}; early stopping (slope of the last 8 checks' cancellation mass above 5% of their mean for 2 checks) {(settings.MonitorStop ? "stops training" : "advisory")}.");
 }

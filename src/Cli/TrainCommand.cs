@@ -42,11 +42,13 @@ internal static class TrainCommand
         var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
         var monitor = new Option<bool>("--monitor") { Description = "Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder." };
         var monitorStop = new Option<bool>("--monitor-stop") { Description = "With --monitor: let its early-stopping rule (the early-stopping study's: slope of the last 8 checks' cancellation mass above 5% of their mean per check, 2 checks in a row) stop training." };
+        var monitorEvery = new Option<int>("--monitor-every") { Description = "With --monitor: check at epochs K, 2K, 3K, ... (as the budget allows).", DefaultValueFactory = _ => 1 };
+        var monitorBudget = new Option<double>("--monitor-budget") { Description = "With --monitor: the largest share of the loop's time the checks may take; a check that would exceed it is skipped (0: no budget, a check every K epochs).", DefaultValueFactory = _ => 0.1 };
         var metricsPort = MetricsPortOption();
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, metricsPort, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -117,6 +119,8 @@ internal static class TrainCommand
                     SkipEvaluation = parse.GetValue(skipEval),
                     Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
                     MonitorStop = parse.GetValue(monitorStop),
+                    MonitorEvery = parse.GetValue(monitorEvery),
+                    MonitorBudget = parse.GetValue(monitorBudget) is var budget && budget == 0 ? null : budget,
                 };
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }

@@ -64,6 +64,12 @@ internal sealed record TrainSettings
     /// <summary>Gets a value indicating whether the monitor's early-stopping rule stops training; otherwise it is advisory.</summary>
     public bool MonitorStop { get; init; }
 
+    /// <summary>Gets K: the monitor checks at epochs K, 2K, … (as its budget allows).</summary>
+    public int MonitorEvery { get; init; } = 1;
+
+    /// <summary>Gets the monitor's check budget, the largest share of the loop's time checks may take; null for none (a check every K epochs).</summary>
+    public double? MonitorBudget { get; init; } = 0.1;
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -111,6 +117,8 @@ internal sealed record TrainSettings
         Require(Dropout is null || Model is "cnn" or "bert-tiny", $"--dropout applies to cnn and bert-tiny only; --model {Model} has no dropout layer.");
         Require(Dropout is null or >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
         Require(!Monitor || (Model != "bert-tiny" && Dataset != "sst2"), "--monitor masks input-image patches; it does not support bert-tiny or sst2 yet.");
+        Require(MonitorEvery >= 1, "--monitor-every must be at least 1.");
+        Require(MonitorBudget is null || (MonitorBudget > 0 && double.IsFinite(MonitorBudget.Value)), "--monitor-budget must be a positive share (0.1 for 10%), or 0 for no budget.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

@@ -14,7 +14,7 @@ public class TrainMonitorTests
     public void Execute_MonitorThenResume_LogsOneCheckPerEpochOnCleanProbesAndContinuesTheLog()
     {
         var runFolder = Path.Combine(TestFolders.Create(), "run");
-        var settings = new TrainSettings { Model = "cnn", Epochs = 2, Subset = 200, BatchSize = 50, Seed = 3, LabelNoise = 0.1, Monitor = true };
+        var settings = new TrainSettings { Model = "cnn", Epochs = 2, Subset = 200, BatchSize = 50, Seed = 3, LabelNoise = 0.1, Monitor = true, MonitorBudget = null };
         var log = Path.Combine(runFolder, InteractionMonitor.LogFileName);
         var output = new StringWriter();
         var previous = Console.Out;
@@ -48,6 +48,37 @@ public class TrainMonitorTests
             // The run header goes through Spectre.Console, which may hold the console of an earlier test: not asserted here.
             Assert.That(output.ToString(), Does.Contain("spindle ").And.Contain("rule:"));
             Assert.That(MonitorSetup.Describe(settings), Does.Contain("advisory"));
+        }
+    }
+
+    [Test]
+    public void Execute_MonitorWithTheDefaultBudget_LogsEveryCheckThatRanAndCountsTheSkippedOnes()
+    {
+        // The default budget (10% of the loop's time): on 200 images a check costs more than an epoch, so after the
+        // first check the budget skips checks; every check that ran has its line, and the last line counts the skips.
+        var runFolder = Path.Combine(TestFolders.Create(), "run");
+        var settings = new TrainSettings { Model = "cnn", Epochs = 3, Subset = 200, BatchSize = 50, Seed = 3, Monitor = true };
+        var previous = Console.Out;
+        Console.SetOut(TextWriter.Null);
+        int code;
+        try
+        {
+            code = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None);
+        }
+        finally
+        {
+            Console.SetOut(previous);
+        }
+
+        var log = InteractionMonitor.ReadLog(Path.Combine(runFolder, InteractionMonitor.LogFileName));
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero);
+            Assert.That(settings.MonitorBudget, Is.EqualTo(0.1), "the default budget");
+            Assert.That((int)log[0]["epoch"]!, Is.EqualTo(1), "the first check always runs");
+            Assert.That(log.Count + (int)log[^1]["skippedChecks"]!, Is.LessThanOrEqualTo(3));
+            Assert.That((double)log[^1]["checkSeconds"]! / (double)log[^1]["loopSeconds"]!, Is.GreaterThan(0));
+            Assert.That(MonitorSetup.Describe(settings), Does.Contain("within 10% of the loop's time"));
         }
     }
 

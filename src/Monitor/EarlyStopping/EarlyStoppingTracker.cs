@@ -61,8 +61,12 @@ public sealed class EarlyStoppingTracker
     /// <summary>Gets the number of consecutive checks so far that count against the run.</summary>
     public int Wait => _wait;
 
-    /// <summary>Gets the value the next smoothed signal must exceed (rise mode) or beat (no-improvement mode) to count; <see langword="null"/> before the first check and in slope mode (whose threshold is <see cref="EarlyStoppingOptions.MinDelta"/> on <see cref="Slope"/>).</summary>
-    public double? Threshold => _best is { } best && _options.Mode != EarlyStoppingMode.Slope ? ThresholdOf(best) : null;
+    /// <summary>
+    /// Gets the value the next smoothed signal must exceed (rise mode), beat (no-improvement mode) or exceed for its
+    /// window's slope to count as rising (slope mode: defined once the window holds all but one value, and only where a
+    /// higher next value means a steeper relative slope); <see langword="null"/> before the first check.
+    /// </summary>
+    public double? Threshold => _options.Mode == EarlyStoppingMode.Slope ? SlopeThreshold() : _best is { } best ? ThresholdOf(best) : null;
 
     /// <summary>Gets the stop decision once the tracker has stopped, else <see cref="StopDecision.Continue"/>.</summary>
     public StopDecision Decision => _stop;
@@ -244,6 +248,44 @@ public sealed class EarlyStoppingTracker
         }
 
         return mean > 0 ? slope / mean : slope > 0 ? double.PositiveInfinity : slope < 0 ? double.NegativeInfinity : 0;
+    }
+
+    /// <summary>
+    /// The next value y above which the slope of (the last W − 1 values, y) exceeds MinDelta. With x = 0 … W − 1, x̄ = (W − 1)/2,
+    /// Sxx = Σ(x − x̄)², C = Σ_{i &lt; W−1} (x_i − x̄) y_i and A = Σ_{i &lt; W−1} y_i, the slope is (C + x̄ y)/Sxx: absolute,
+    /// y &gt; (d Sxx − C)/x̄; relative to the mean (A + y)/W, y (x̄/Sxx − d/W) &gt; d A/W − C/Sxx.
+    /// </summary>
+    private double? SlopeThreshold()
+    {
+        var w = _options.SlopeWindow;
+        if (_recent.Count < w - 1)
+        {
+            return null;
+        }
+
+        var kept = _recent.Skip(_recent.Count - (w - 1)).ToArray();
+        var meanIndex = (w - 1) / 2.0;
+        double sxx = 0;
+        for (var i = 0; i < w; i++)
+        {
+            sxx += (i - meanIndex) * (i - meanIndex);
+        }
+
+        double c = 0, a = 0;
+        for (var i = 0; i < kept.Length; i++)
+        {
+            c += (i - meanIndex) * kept[i];
+            a += kept[i];
+        }
+
+        var d = _options.MinDelta;
+        if (_options.MinDeltaKind == MinDeltaKind.Absolute)
+        {
+            return ((d * sxx) - c) / meanIndex;
+        }
+
+        var k = (meanIndex / sxx) - (d / w);
+        return k > 0 ? ((d * a / w) - (c / sxx)) / k : null;
     }
 
     private string DescribeSlope() => _options.MinDeltaKind == MinDeltaKind.Relative

@@ -10,7 +10,7 @@ namespace Spindle.Monitor.Monitoring;
 /// <param name="Signal">The signal the rule watches.</param>
 /// <param name="Value">The signal's value at this check; <see langword="null"/> when Z = 0 (the rule skipped the check).</param>
 /// <param name="EarlyStopping">The rule's state after this check.</param>
-/// <param name="Threshold">The value the next smoothed signal must exceed (rise rule) or beat (no-improvement rule).</param>
+/// <param name="Threshold">The value the next smoothed signal must exceed (rise rule), beat (no-improvement rule) or exceed for its window's slope to count (slope rule).</param>
 /// <param name="Patience">The rule's patience, in checks.</param>
 /// <param name="IsBest">Whether this check became the rule's best check.</param>
 /// <param name="RuleDecision">The rule's decision, whether or not the monitor acts on it.</param>
@@ -41,7 +41,7 @@ public sealed record MonitorRecord(
         var range = interval is null ? string.Empty : string.Create(inv, $" [{interval.Lower:F2}, {interval.Upper:F2}]");
         var rule = RuleDecision.ShouldStop
             ? "rule: STOP" + (Decision.ShouldStop ? string.Empty : " (advisory)")
-            : Threshold is null
+            : EarlyStopping.Recent is { Count: > 0 }
             ? string.Create(inv, $"rule: {EarlyStoppingTracker.SignalName(Signal)} {EarlyStopping.Smoothed:F3}, slope {(EarlyStopping.Slope is { } slope ? slope.ToString("+0.000;-0.000", inv) : "(window filling)")}, {EarlyStopping.Wait}/{Patience} rising")
             : string.Create(inv, $"rule: {EarlyStoppingTracker.SignalName(Signal)} median {EarlyStopping.Smoothed:F3}, {EarlyStopping.Wait}/{Patience} past {Threshold:F3}{(IsBest ? ", best" : string.Empty)}");
         return string.Create(inv, $"spindle {summary.SpindleMass:F3}{range}  decay {summary.DecayMass:F3}  cancel {Check.CancellationMass:F3}  {rule}  ({Check.Timings.TotalSeconds:F1} s)");

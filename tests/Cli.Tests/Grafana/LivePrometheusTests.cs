@@ -69,8 +69,8 @@ public class LivePrometheusTests
 
         _start = Now() - 1;
         var runs = Path.Combine(folder, "runs");
-        var training = StartSpindle("train", "--model", "cnn", "--subset", "200", "--batch-size", "50", "--epochs", "4", "--seed", "1",
-            "--threads", "1", "--monitor", "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture), "--output", runs);
+        var training = StartSpindle("train", "--model", "cnn", "--subset", "200", "--batch-size", "50", "--epochs", "8", "--seed", "1",
+            "--threads", "1", "--monitor", "--monitor-budget", "0", "--metrics-port", metricsPort.ToString(CultureInfo.InvariantCulture), "--output", runs);
         var endpoint = new Uri($"http://127.0.0.1:{metricsPort}/metrics");
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(4);
         while (!training.WaitForExit(500))

@@ -231,7 +231,37 @@ internal sealed class EarlyStoppingTrackerTests
         {
             Assert.That(absolute.Slope, Is.EqualTo(1.8).Within(1e-12));
             Assert.That(decisions[^1].ShouldStop, Is.True, "absolute slope 1.8 > 1.7");
-            Assert.That(absolute.Threshold, Is.Null, "slope mode has no value threshold");
+        }
+    }
+
+    [TestCase(MinDeltaKind.Relative, 0.05)]
+    [TestCase(MinDeltaKind.Absolute, 0.02)]
+    public void Threshold_SlopeMode_IsTheNextValueAtWhichTheSlopeCounts(MinDeltaKind kind, double minDelta)
+    {
+        // After W - 1 values the threshold T is the next value whose window slope equals MinDelta: T + 1e-9 counts as
+        // rising, T - 1e-9 does not (1e-9: far above double rounding of slopes of values near 1, far below the data).
+        double[] history = [1.0, 0.9, 0.95, 0.92, 1.0, 0.97, 1.02];
+        EarlyStoppingTracker Fed()
+        {
+            var tracker = new EarlyStoppingTracker(new EarlyStoppingOptions { Mode = EarlyStoppingMode.Slope, SlopeWindow = 8, MinDelta = minDelta, MinDeltaKind = kind, Patience = 1 });
+            foreach (var v in history[..^1])
+            {
+                tracker.Update(v);
+            }
+
+            Assert.That(tracker.Threshold, Is.Null, "undefined until the window holds all but one value");
+            tracker.Update(history[^1]);
+            return tracker;
+        }
+
+        var threshold = Fed().Threshold!.Value;
+        var above = Fed();
+        var below = Fed();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(above.Update(threshold + 1e-9).ShouldStop, Is.True);
+            Assert.That(above.Slope, Is.EqualTo(minDelta).Within(1e-8));
+            Assert.That(below.Update(threshold - 1e-9).ShouldStop, Is.False);
         }
     }
 
