@@ -31,52 +31,79 @@ public class OtlpExportTests
     private static readonly string[] MetricsPath = ["/v1/metrics"];
     private static readonly string[] Protobuf = ["application/x-protobuf"];
     private static readonly string[] Signs = ["positive", "negative"];
+    private static readonly string[] Grpc = ["application/grpc"];
 
     [Test]
     public void Execute_OtlpEndpoint_CollectorReceivesEachCheckMetricWithTheRunIdAndTheLoggedValues()
     {
         using var receiver = new OtlpReceiver();
         var runFolder = Path.Combine(TestFolders.Create(), "otlp-run");
+        var (code, output) = Train(runFolder, OtlpExport.Parse(receiver.BaseUrl.ToString(), "http-protobuf")!);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, output);
+            Assert.That(output, Does.Contain($"Metrics to the OTLP collector: {receiver.BaseUrl}v1/metrics"));
+            Assert.That(receiver.Requests, Is.Not.Empty);
+            Assert.That(receiver.Requests.Select(r => r.Path).Distinct(), Is.EqualTo(MetricsPath), "a base URL gets the signal path");
+            Assert.That(receiver.Requests.Select(r => r.ContentType).Distinct(), Is.EqualTo(Protobuf));
+            AssertRunMetrics(receiver.Points(), receiver.Resources(), runFolder);
+        }
+    }
+
+    [Test]
+    public void Execute_OtlpGrpc_CollectorReceivesTheSameMetricsOverHttp2()
+    {
+        using var receiver = new OtlpGrpcReceiver();
+        var runFolder = Path.Combine(TestFolders.Create(), "otlp-grpc-run");
+        var (code, output) = Train(runFolder, OtlpExport.Parse(receiver.BaseUrl.ToString(), "grpc")!);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, output);
+            Assert.That(receiver.Requests, Is.Not.Empty);
+            Assert.That(receiver.Requests.Select(r => (r.Path, r.Protocol)).Distinct(), Is.EqualTo(new[] { (OtlpGrpcReceiver.ExportPath, "HTTP/2") }));
+            Assert.That(receiver.Requests.Select(r => r.ContentType).Distinct(), Is.EqualTo(Grpc));
+            AssertRunMetrics(receiver.Points(), receiver.Resources(), runFolder);
+        }
+    }
+
+    /// <summary>Every instrument a check records arrived with its unit and scope, tagged with the run's identifier (its folder name), and the newest values are the last logged check's.</summary>
+    private static void AssertRunMetrics(IReadOnlyList<OtlpPoint> received, IReadOnlyList<IReadOnlyDictionary<string, string>> resources, string runFolder)
+    {
+        var runId = Path.GetFileName(runFolder);
+        var points = received.Where(p => p.Attributes.GetValueOrDefault(MonitorMetrics.RunIdAttribute) == runId).ToList();
+        var last = InteractionMonitor.ReadLog(Path.Combine(runFolder, InteractionMonitor.LogFileName))[^1];
+        double Newest(string name) => points.Last(p => p.Name == name).Value;
+        Assert.That(resources.Select(r => r.GetValueOrDefault("service.name")).Distinct(), Is.EqualTo(new[] { OtlpExport.ServiceName }));
+        foreach (var (name, unit) in CheckInstruments)
+        {
+            Assert.That(points.Where(p => p.Name == name).Select(p => (p.Scope, p.Unit)).Distinct(), Is.EqualTo(new[] { (MonitorMetrics.MeterName, unit) }), name);
+        }
+
+        // Disposing the exporter at the end of the run sent the last values, and doubles travel as fixed64: the newest
+        // point of each series is the last check's logged value, exactly.
+        Assert.That(Newest("training.interaction.spindle_mass"), Is.EqualTo((double)last["check"]!["summary"]!["SpindleMass"]!));
+        Assert.That(Newest("training.interaction.decay_mass"), Is.EqualTo((double)last["check"]!["summary"]!["DecayMass"]!));
+        Assert.That(Newest("training.interaction.cancellation_mass"), Is.EqualTo((double)last["check"]!["cancellationMass"]!));
+        Assert.That(Newest("training.interaction.check.epoch"), Is.EqualTo(2));
+        Assert.That(points.Last(p => p.Name == "training.interaction.check.duration").Count, Is.EqualTo(2), "the cumulative histogram holds both checks");
+        var strengths = points.Where(p => p.Name == "training.interaction.strength").Select(p => p.Attributes).ToList();
+        Assert.That(strengths.Select(a => a.GetValueOrDefault("sign")).Distinct(), Is.EquivalentTo(Signs));
+    }
+
+    /// <summary>Two epochs of a small MLP with the monitor and the export.</summary>
+    private static (int Code, string Output) Train(string runFolder, MonitorOtlpOptions otlp)
+    {
         var settings = new TrainSettings { Model = "mlp", Epochs = 2, Subset = 100, BatchSize = 50, Seed = 4, Monitor = true, Threads = 1 };
-        var otlp = OtlpExport.Parse(receiver.BaseUrl.ToString(), "http-protobuf")!;
         var output = new StringWriter();
         var previous = Console.Out;
         Console.SetOut(output);
-        int code;
         try
         {
-            code = TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None, otlp: otlp);
+            return (TrainCommand.Execute("train", settings, runFolder, resume: false, [], CancellationToken.None, otlp: otlp), output.ToString());
         }
         finally
         {
             Console.SetOut(previous);
-        }
-
-        // Disposing the exporter at the end of the run sent the last values: the newest point of each series is the last check's.
-        var points = receiver.Points().Where(p => p.Attributes.GetValueOrDefault(MonitorMetrics.RunIdAttribute) == "otlp-run").ToList();
-        var last = InteractionMonitor.ReadLog(Path.Combine(runFolder, InteractionMonitor.LogFileName))[^1];
-        double Newest(string name) => points.Last(p => p.Name == name).Value;
-        using (Assert.EnterMultipleScope())
-        {
-            Assert.That(code, Is.Zero, output.ToString());
-            Assert.That(output.ToString(), Does.Contain($"Metrics to the OTLP collector: {receiver.BaseUrl}v1/metrics"));
-            Assert.That(receiver.Requests, Is.Not.Empty);
-            Assert.That(receiver.Requests.Select(r => r.Path).Distinct(), Is.EqualTo(MetricsPath), "a base URL gets the signal path");
-            Assert.That(receiver.Requests.Select(r => r.ContentType).Distinct(), Is.EqualTo(Protobuf));
-            Assert.That(receiver.Resources().Select(r => r.GetValueOrDefault("service.name")).Distinct(), Is.EqualTo(new[] { OtlpExport.ServiceName }));
-            foreach (var (name, unit) in CheckInstruments)
-            {
-                Assert.That(points.Where(p => p.Name == name).Select(p => (p.Scope, p.Unit)).Distinct(), Is.EqualTo(new[] { (MonitorMetrics.MeterName, unit) }), name);
-            }
-
-            // Doubles travel as fixed64: the values are the logged ones exactly.
-            Assert.That(Newest("training.interaction.spindle_mass"), Is.EqualTo((double)last["check"]!["summary"]!["SpindleMass"]!));
-            Assert.That(Newest("training.interaction.decay_mass"), Is.EqualTo((double)last["check"]!["summary"]!["DecayMass"]!));
-            Assert.That(Newest("training.interaction.cancellation_mass"), Is.EqualTo((double)last["check"]!["cancellationMass"]!));
-            Assert.That(Newest("training.interaction.check.epoch"), Is.EqualTo(2));
-            Assert.That(points.Last(p => p.Name == "training.interaction.check.duration").Count, Is.EqualTo(2), "a histogram point per series holds both checks");
-            var strengths = points.Where(p => p.Name == "training.interaction.strength").Select(p => p.Attributes).ToList();
-            Assert.That(strengths.Select(a => a.GetValueOrDefault("sign")).Distinct(), Is.EquivalentTo(Signs));
         }
     }
 

@@ -42,8 +42,11 @@ internal sealed class OtlpReceiver : IDisposable
     public IReadOnlyList<OtlpPoint> Points() => [.. Requests.Where(r => r.Path == "/v1/metrics").SelectMany(r => Decode(r.Body))];
 
     /// <summary>The resource attributes of every request (string values only).</summary>
-    public IReadOnlyList<IReadOnlyDictionary<string, string>> Resources() =>
-        [.. Requests.SelectMany(r => Fields(r.Body).Where(f => f.Field == 1).Select(f => Attributes(Fields(f.Bytes).FirstOrDefault(x => x.Field == 1).Bytes, 1)))];
+    public IReadOnlyList<IReadOnlyDictionary<string, string>> Resources() => [.. Requests.SelectMany(r => DecodeResources(r.Body))];
+
+    /// <summary>The resource attributes of one request (string values only).</summary>
+    internal static IEnumerable<IReadOnlyDictionary<string, string>> DecodeResources(byte[] request) =>
+        Fields(request).Where(f => f.Field == 1).Select(f => (IReadOnlyDictionary<string, string>)Attributes(Fields(f.Bytes).FirstOrDefault(x => x.Field == 1).Bytes, 1));
 
     public void Dispose()
     {
@@ -87,7 +90,7 @@ internal sealed class OtlpReceiver : IDisposable
     // ScopeMetrics { 1: InstrumentationScope, 2: Metric } ; Metric { 1: name, 3: unit, 5: Gauge, 7: Sum, 9: Histogram } ;
     // Gauge/Sum { 1: NumberDataPoint } ; NumberDataPoint { 4: as_double, 6: as_int, 7: KeyValue } ;
     // HistogramDataPoint { 4: count, 5: sum, 9: KeyValue }.
-    private static IEnumerable<OtlpPoint> Decode(byte[] request)
+    internal static IEnumerable<OtlpPoint> Decode(byte[] request)
     {
         foreach (var resource in Fields(request).Where(f => f.Field == 1))
         {
