@@ -146,7 +146,7 @@ public class ReportCommandTests
     public void Run_PlainLoopRunWhoseRuleFired_ReportsTheStopWithoutTrainerFiles()
     {
         var run = Path.Combine(TestFolders.Create(), "plain-loop");
-        var stoppedAt = TrainPlainLoop(run);
+        var stoppedAt = TrainPlainLoop(run, stopTraining: true);
         var records = LogLines(run);
         var stop = records.First(r => (bool)r["ruleStop"]!);
         var (code, markdown, errors) = Report(run);
@@ -163,8 +163,27 @@ public class ReportCommandTests
         }
     }
 
-    /// <summary>An ordinary loop with the monitor and a rule that fires at its second check: no improvement below 1% of the first check for one check.</summary>
-    private static int TrainPlainLoop(string runFolder)
+    [Test]
+    public void Run_AdvisoryRuleThatFired_SaysWhereItWouldHaveStopped()
+    {
+        var run = Path.Combine(TestFolders.Create(), "advisory-loop");
+        var epochs = TrainPlainLoop(run, stopTraining: false);
+        var records = LogLines(run);
+        var stop = records.First(r => (bool)r["ruleStop"]!);
+        var (code, markdown, errors) = Report(run);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(code, Is.Zero, errors);
+            Assert.That(epochs, Is.EqualTo(3), "advisory: the loop ran every epoch");
+            Assert.That(records.Select(r => (bool)r["stop"]!), Is.All.False, "the monitor never told the loop to stop");
+            Assert.That(markdown, Does.Contain($"**fired at epoch {(int)stop["epoch"]!}**, reason `{(string)stop["reason"]!}`: {(string)stop["message"]!} The rule was advisory"));
+            Assert.That(markdown, Does.Contain($"### Epoch {(int)stop["epoch"]!}: ").And.Contain("the rule fired"));
+        }
+    }
+
+    /// <summary>An ordinary loop of up to 3 epochs with the monitor and a rule that fires at its second check: no improvement below 1% of the first check for one check.</summary>
+    /// <returns>The epoch at which the loop stopped (the last epoch when the rule is advisory).</returns>
+    private static int TrainPlainLoop(string runFolder, bool stopTraining)
     {
         var train = EmbeddedFashionMnist.Load(PixelNormalization.FashionMnist).Train.Select([.. Enumerable.Range(0, 200)]);
         torch.random.manual_seed(0);
@@ -175,13 +194,14 @@ public class ReportCommandTests
         var options = new MonitorOptions
         {
             RunFolder = runFolder,
-            StopTraining = true,
+            StopTraining = stopTraining,
             EarlyStopping = new EarlyStoppingOptions { Mode = EarlyStoppingMode.NoImprovement, Patience = 1, WarmUpChecks = 0, Smoothing = 1, MinDelta = 0.99, MinDeltaKind = MinDeltaKind.Relative },
         };
         using var monitor = new InteractionMonitor(model, variables, probes, labels.data<long>().ToArray(), options);
         probes.Dispose();
         labels.Dispose();
-        for (var epoch = 1; epoch <= 6; epoch++)
+        const int Epochs = 3;
+        for (var epoch = 1; epoch <= Epochs; epoch++)
         {
             for (var start = 0; start < train.Count; start += 50)
             {
@@ -198,8 +218,7 @@ public class ReportCommandTests
             }
         }
 
-        Assert.Fail("The rule did not fire in 6 epochs.");
-        return 0;
+        return Epochs;
     }
 
     private static (int Code, string Markdown, string Errors) Report(string run, string? output = null)
