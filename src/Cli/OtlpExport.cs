@@ -95,7 +95,7 @@ internal sealed class OtlpExport : IDisposable
         _failures.Dispose();
     }
 
-    /// <summary>Reports the OTLP exporter's first warning or error (a collector that cannot be reached) on standard error.</summary>
+    /// <summary>Reports the OTLP exporter's first error (a collector that cannot be reached) or warning on standard error.</summary>
     private sealed class FailureListener(Uri url, TextWriter errors) : EventListener
     {
         private const string SourceName = "OpenTelemetry-Exporter-OpenTelemetryProtocol";
@@ -122,7 +122,8 @@ internal sealed class OtlpExport : IDisposable
                 : eventData.EventName;
             // The payload carries the exception with its stack trace: its first line says what happened.
             var firstLine = detail?.Split('\n', 2)[0].TrimEnd() ?? "no detail";
-            errors.WriteLine($"--otlp-endpoint {url}: exporting the metrics failed ({firstLine}). Training continues; further export failures are not shown.");
+            var what = eventData.Level <= EventLevel.Error ? "exporting the metrics failed" : "the OTLP exporter warned";
+            errors.WriteLine($"--otlp-endpoint {url}: {what} ({firstLine}). Training continues; further export failures and warnings are not shown.");
         }
     }
 }
