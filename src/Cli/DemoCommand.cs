@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using Spindle.Monitor.Metrics;
 using Spindle.Monitor.Monitoring;
 using Spindle.Trainers.Training;
 
@@ -46,15 +47,28 @@ internal static class DemoCommand
         var metricsPort = TrainCommand.MetricsPortOption();
         metricsPort.DefaultValueFactory = _ => PrometheusEndpoint.DefaultPort;
         metricsPort.Description = "Serve the interaction monitor's metrics for Prometheus at http://127.0.0.1:PORT/metrics while training (grafana/ holds the Prometheus configuration and the Grafana dashboard; a taken port is reported and training continues).";
+        var otlpEndpoint = OtlpExport.EndpointOption();
+        var otlpProtocol = OtlpExport.ProtocolOption();
         var command = new Command("demo", "Train the pilot CNN (conv32-conv64-fc256, Adam 1e-3) on the embedded Fashion-MNIST subset with 1% label noise until it overfits.")
         {
-            epochs, seed, output, threads, metricsPort,
+            epochs, seed, output, threads, metricsPort, otlpEndpoint, otlpProtocol,
         };
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = Settings with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
             var runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
-            var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken, parse.GetValue(metricsPort));
+            MonitorOtlpOptions? otlp;
+            try
+            {
+                otlp = OtlpExport.Parse(parse.GetValue(otlpEndpoint), parse.GetValue(otlpProtocol));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"spindle demo: {e.Message}");
+                return Task.FromResult(1);
+            }
+
+            var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken, parse.GetValue(metricsPort), otlp);
             if (code == 0)
             {
                 var history = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));

@@ -15,6 +15,7 @@ internal static class SpindleCommands
         yield return Experiments.ExperimentCommand.Create();
         yield return ExtractCommand.Create();
         yield return DecomposeCommand.Create();
+        yield return Report.ReportCommand.Create();
         yield return new Command("bench", "Measure Spindle's components on this machine.")
         {
             BenchMaskingCommand.Create(),

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spindle.Monitor.EarlyStopping;
+using Spindle.Monitor.Metrics;
 using Spindle.Trainers.Data;
 using Spindle.Trainers.Models;
 using Spindle.Trainers.Training;
@@ -45,10 +46,12 @@ internal static class TrainCommand
         var monitorEvery = new Option<int>("--monitor-every") { Description = "With --monitor: check at epochs K, 2K, 3K, ... (as the budget allows).", DefaultValueFactory = _ => 1 };
         var monitorBudget = new Option<double>("--monitor-budget") { Description = "With --monitor: the largest share of the loop's time the checks may take; a check that would exceed it is skipped (0: no budget, a check every K epochs).", DefaultValueFactory = _ => 0.1 };
         var metricsPort = MetricsPortOption();
+        var otlpEndpoint = OtlpExport.EndpointOption();
+        var otlpProtocol = OtlpExport.ProtocolOption();
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -59,7 +62,7 @@ internal static class TrainCommand
             {
                 runFolder = resumeFolder;
                 var ignored = command.Options
-                    .Where(o => o != resume && o != epochs && o != threads && o != metricsPort && parse.GetResult(o) is { Implicit: false })
+                    .Where(o => o != resume && o != epochs && o != threads && o != metricsPort && o != otlpEndpoint && o != otlpProtocol && parse.GetResult(o) is { Implicit: false })
                     .Select(o => o.Name)
                     .ToList();
                 if (ignored.Count > 0)
@@ -125,7 +128,18 @@ internal static class TrainCommand
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }
 
-            return Task.FromResult(Execute("train", settings, runFolder, resumeFolder is not null, [], cancellationToken, parse.GetValue(metricsPort)));
+            MonitorOtlpOptions? otlp;
+            try
+            {
+                otlp = OtlpExport.Parse(parse.GetValue(otlpEndpoint), parse.GetValue(otlpProtocol));
+            }
+            catch (ArgumentException e)
+            {
+                Console.Error.WriteLine($"spindle train: {e.Message}");
+                return Task.FromResult(1);
+            }
+
+            return Task.FromResult(Execute("train", settings, runFolder, resumeFolder is not null, [], cancellationToken, parse.GetValue(metricsPort), otlp));
         });
         return command;
     }
@@ -138,7 +152,7 @@ internal static class TrainCommand
     };
 
     /// <summary>Runs a job, prints the report, and turns bad input into a message and exit code 1.</summary>
-    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken, int? metricsPort = null)
+    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken, int? metricsPort = null, MonitorOtlpOptions? otlp = null)
     {
         var created = false;
         try
@@ -167,6 +181,12 @@ internal static class TrainCommand
                 {
                     Console.WriteLine(line);
                 }
+            }
+
+            using var otlpExport = otlp is null ? null : OtlpExport.Start(otlp, Console.Error);
+            if (otlpExport is not null)
+            {
+                Console.WriteLine($"Metrics to the OTLP collector: {otlpExport.Url}{(settings.Monitor ? string.Empty : " (no monitor: give --monitor for the interaction metrics)")}");
             }
 
             var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellationToken);
