@@ -37,8 +37,8 @@ internal static class DemoCommand
     {
         var epochs = new Option<int>("--epochs") { Description = "Epochs to train.", DefaultValueFactory = _ => Settings.Epochs };
         var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling and label noise.", DefaultValueFactory = _ => Settings.Seed };
-        var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core; 1 is faster on a machine busy with other jobs)." };
+        var output = new Option<string>("--output") { Description = "Folder that receives the new run folder (named demo-yyyyMMdd-HHmmss, with -2, -3, ... when taken).", DefaultValueFactory = _ => "runs" };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads (1 is faster on a machine busy with other jobs).", "one per core") };
         var metricsPort = TrainCommand.MetricsPortOption();
         var command = new Command("demo", "Train the pilot CNN (conv32-conv64-fc256, Adam 1e-3) on the embedded Fashion-MNIST subset with 1% label noise until it overfits.")
         {
@@ -47,9 +47,8 @@ internal static class DemoCommand
         command.SetAction((parse, cancellationToken) =>
         {
             var settings = Settings with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
-            var runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"demo-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
-            var code = TrainCommand.Execute("demo", settings, runFolder, resume: false, Callbacks(runFolder), cancellationToken, parse.GetValue(metricsPort));
-            if (code == 0)
+            var (code, runFolder) = TrainCommand.ExecuteNew("demo", settings, parse.GetValue(output)!, "demo", Callbacks, cancellationToken, parse.GetValue(metricsPort));
+            if (code == 0 && runFolder is not null)
             {
                 var history = MetricsLogCallback.Read(Path.Combine(runFolder, TrainingRunner.MetricsFile));
                 DescribeOverfitting(history);

@@ -64,6 +64,12 @@ internal sealed record TrainSettings
     /// <summary>Gets a value indicating whether the monitor's (provisional) early-stopping rule stops training; otherwise it is advisory.</summary>
     public bool MonitorStop { get; init; }
 
+    /// <summary>Gets how many epochs pass between the checkpoints kept in checkpoints/ (0: none; last.ckpt and best.ckpt are always written).</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>Gets how many of the most recent epoch checkpoints are kept (0: all).</summary>
+    public int KeepCheckpoints { get; init; }
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -111,6 +117,8 @@ internal sealed record TrainSettings
         Require(Dropout is null || Model is "cnn" or "bert-tiny", $"--dropout applies to cnn and bert-tiny only; --model {Model} has no dropout layer.");
         Require(Dropout is null or >= 0 and < 1, $"--dropout must be in [0, 1), got {Dropout}.");
         Require(!Monitor || (Model != "bert-tiny" && Dataset != "sst2"), "--monitor masks input-image patches; it does not support bert-tiny or sst2 yet.");
+        Require(CheckpointEvery >= 0, $"--checkpoint-every must be at least 0 (0 keeps no epoch checkpoints), got {CheckpointEvery}.");
+        Require(KeepCheckpoints >= 0, $"--keep-checkpoints must be at least 0 (0 keeps all), got {KeepCheckpoints}.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 
