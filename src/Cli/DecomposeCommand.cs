@@ -245,12 +245,13 @@ internal static class DecomposeCommand
             pngPath = settings.Png ?? check.Stem + ".decomposition.png";
             var title = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4}",
+                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4}\n{5}",
                 Path.GetFileName(check.Stem),
                 summary.SpindleMass,
                 summary.DecayMass,
                 summary.SpindleShare,
-                hasSalient ? fit.RSquared.ToString("F3", CultureInfo.InvariantCulture) : "undefined");
+                hasSalient ? fit.RSquared.ToString("F3", CultureInfo.InvariantCulture) : "undefined",
+                DecompositionPlot.Source(check.Provenance));
             DecompositionPlot.Save(fit, normalized ? result.Z : 1, title, pngPath, split);
         }
 

@@ -179,19 +179,16 @@ internal static class TrainingRunner
         var evaluated = settings.SkipEvaluation ? null : test;
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            return AnsiConsole.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            return ConsoleProgressCallback.CreateProgress(AnsiConsole.Console)
                 .Start(progress =>
                 {
-                    console = new ConsoleProgressCallback(progress, Console.Out);
+                    console = new ConsoleProgressCallback(progress, AnsiConsole.Console, Console.Out);
                     trainer.Callbacks.Insert(0, console);
                     return trainer.Fit(train, evaluated, cancellationToken);
                 });
         }
 
-        console = new ConsoleProgressCallback(null, Console.Out);
+        console = new ConsoleProgressCallback(null, null, Console.Out);
         trainer.Callbacks.Insert(0, console);
         return trainer.Fit(train, evaluated, cancellationToken);
     }
