@@ -24,7 +24,7 @@ internal static class ExtractCommand
     {
         var outputs = new Option<FileInfo?>("--outputs")
         {
-            Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} (n ≥ 1) or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present. NaN and Infinity (bare, as Python writes them, or quoted) are read and then rejected naming the sample and mask.",
+            Description = SpindleCommands.WithDefault("JSON file {\"n\": n, \"values\": [...2^n numbers...]} (n ≥ 1) or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present. NaN and Infinity (bare, as Python writes them, or quoted) are read and then rejected naming the sample and mask.", "none: give --outputs or --run"),
         };
         var run = new Option<DirectoryInfo?>("--run") { Description = SpindleCommands.WithDefault("A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs.", "none") };
         var epoch = new Option<int?>("--epoch") { Description = SpindleCommands.WithDefault("With --run: the model after this epoch (its checkpoint in checkpoints/, or last.ckpt or best.ckpt when either holds it).", "the last epoch") };
