@@ -52,6 +52,58 @@ public class InterruptionTests
     }
 
     [Test]
+    public void Train_CtrlCOnATerminal_ShowsTheCursorAgain()
+    {
+        if (!File.Exists("/usr/bin/script"))
+        {
+            Assert.Ignore("needs util-linux script(1) for a pseudo-terminal");
+        }
+
+        var output = TestFolders.Create();
+        var log = Path.Combine(TestFolders.Create(), "terminal.log");
+        var command = $"dotnet '{Path.Combine(TestContext.CurrentContext.TestDirectory, "spindle.dll")}' train --model mlp --epochs 500 --threads 1 --output '{output}'";
+
+        // script(1) gives spindle a pseudo-terminal, so its live progress display hides the cursor, and records what it writes.
+        var start = new System.Diagnostics.ProcessStartInfo("script", ["-qefc", command, log]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
+        start.Environment["TERM"] = "xterm-256color";
+        using var script = System.Diagnostics.Process.Start(start)!;
+        try
+        {
+            var clock = System.Diagnostics.Stopwatch.StartNew();
+            while (FinishedEpochs(output) < 1 && !script.HasExited && clock.Elapsed < TimeSpan.FromMinutes(2))
+            {
+                Thread.Sleep(20);
+            }
+
+            Assert.That(FinishedEpochs(output), Is.GreaterThanOrEqualTo(1), "spindle did not finish an epoch under script(1)");
+            var spindle = File.ReadAllText($"/proc/{script.Id}/task/{script.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single();
+            using (var kill = System.Diagnostics.Process.Start("kill", ["-s", "INT", spindle]))
+            {
+                kill.WaitForExit();
+            }
+
+            Assert.That(script.WaitForExit(TimeSpan.FromMinutes(2)), Is.True, "spindle did not stop after SIGINT");
+        }
+        finally
+        {
+            if (!script.HasExited)
+            {
+                script.Kill(entireProcessTree: true);
+            }
+        }
+
+        var written = File.ReadAllText(log);
+        var hidden = written.LastIndexOf("\u001b[?25l", StringComparison.Ordinal);
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(hidden, Is.GreaterThanOrEqualTo(0), "the live display never hid the cursor: no terminal?");
+            Assert.That(written.IndexOf(Interruption.ShowCursor, hidden, StringComparison.Ordinal), Is.GreaterThan(hidden), "the cursor stays hidden");
+            Assert.That(written, Does.Contain("Resume with: spindle train --run"));
+            Assert.That(written, Does.Contain("COMMAND_EXIT_CODE=\"130\""));
+        }
+    }
+
+    [Test]
     public void Train_KilledInEpochOne_ResumeStartsItAgain()
     {
         var output = TestFolders.Create();
