@@ -47,6 +47,7 @@ internal static class RunFolder
         }
 
         Directory.CreateDirectory(root);
+        RemoveAbandonedClaims(root);
         for (var k = 1; ; k++)
         {
             var name = k == 1 ? stem : string.Create(CultureInfo.InvariantCulture, $"{stem}-{k}");
@@ -79,6 +80,28 @@ internal static class RunFolder
                 {
                     Directory.Delete(temp, recursive: true);
                 }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Removes the temporary folders of claims whose process was killed between creating and renaming them. A claim
+    /// lasts milliseconds, so only folders untouched for ten minutes are taken to be abandoned.
+    /// </summary>
+    private static void RemoveAbandonedClaims(string root)
+    {
+        foreach (var folder in Directory.EnumerateDirectories(root, ".*.tmp"))
+        {
+            try
+            {
+                if (DateTime.UtcNow - Directory.GetLastWriteTimeUtc(folder) > TimeSpan.FromMinutes(10))
+                {
+                    Directory.Delete(folder, recursive: true);
+                }
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // Another process removed or is using it: not ours to report.
             }
         }
     }

@@ -59,6 +59,26 @@ public class RunFolderTests
     }
 
     [Test]
+    public void CreateUnique_ClaimAbandonedByAKilledProcess_IsRemovedOnceOld()
+    {
+        var parent = TestFolders.Create();
+        var abandoned = Directory.CreateDirectory(Path.Combine(parent, ".mlp-20261206-110000.0123456789abcdef.tmp")).FullName;
+        File.WriteAllText(Path.Combine(abandoned, "config.json"), "{}");
+        Directory.SetLastWriteTimeUtc(abandoned, DateTime.UtcNow.AddHours(-1));
+        var recent = Directory.CreateDirectory(Path.Combine(parent, ".mlp-20261206-120000.fedcba9876543210.tmp")).FullName;
+
+        RunFolder.CreateUnique(parent, "mlp-20261206-120001", f => File.WriteAllText(Path.Combine(f, "config.json"), "{}"));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(Directory.Exists(abandoned), Is.False);
+
+            // A claim of the last minutes may belong to a process creating its folder right now.
+            Assert.That(Directory.Exists(recent), Is.True);
+        }
+    }
+
+    [Test]
     public void RemoveStaleTemporaryFiles_LeftByAKilledWrite_RemovesThemAndNothingElse()
     {
         var run = TestFolders.Create();
