@@ -50,7 +50,8 @@ internal static class SpindleCommands
     /// <returns>The exit code.</returns>
     public static int Invoke(string[] args, TextWriter? output = null, TextWriter? error = null)
     {
-        var parse = CreateRoot().Parse(args);
+        // No command at all: show what there is, rather than an error.
+        var parse = CreateRoot().Parse(args.Length == 0 ? ["--help"] : args);
         error ??= Console.Error;
         if (parse.Action is ParseErrorAction)
         {
