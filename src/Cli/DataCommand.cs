@@ -85,6 +85,11 @@ internal static class DataCommand
         {
             try
             {
+                if (File.Exists(parse.GetValue(output)))
+                {
+                    throw new ArgumentException($"--output {parse.GetValue(output)} is a file; give a folder for the subset's files.");
+                }
+
                 var (train, test) = MnistSubsetWriter.Write(
                     parse.GetValue(from)!, parse.GetValue(output)!, parse.GetValue(trainPerClass), parse.GetValue(testPerClass), parse.GetValue(seed));
                 Console.Out.WriteLine($"Wrote {train.Length} training and {test.Length} test images to {parse.GetValue(output)}.");

@@ -8,6 +8,7 @@ public class TrainErrorTests
 {
     [TestCase("train")]
     [TestCase("demo")]
+    [TestCase("data subset")]
     public void Output_NamesAFile_ExitsWithOneNamingIt(string verb)
     {
         var file = Path.Combine(TestFolders.Create(), "runs");
@@ -18,7 +19,9 @@ public class TrainErrorTests
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1));
-            Assert.That(error, Does.Contain($"spindle {verb}: --output {file}: cannot create a run folder there: {file} is a file, not a folder."));
+            Assert.That(error, Does.Contain(verb == "data subset"
+                ? $"spindle data subset: --output {file} is a file; give a folder"
+                : $"spindle {verb}: --output {file}: cannot create a run folder there: {file} is a file, not a folder."));
             Assert.That(error, Does.Not.Contain("   at "));
             Assert.That(File.ReadAllText(file), Is.EqualTo("not a folder"));
         }
