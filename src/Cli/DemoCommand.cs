@@ -40,13 +40,22 @@ internal static class DemoCommand
         var output = new Option<string>("--output") { Description = "Folder that receives the new run folder (named demo-yyyyMMdd-HHmmss, with -2, -3, ... when taken).", DefaultValueFactory = _ => "runs" };
         var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads (1 is faster on a machine busy with other jobs).", "one per core") };
         var metricsPort = TrainCommand.MetricsPortOption();
+        var checkpointEvery = new Option<int>("--checkpoint-every") { Description = "Keep a checkpoint every K epochs in the run folder's checkpoints/ (9.9 MB each; for 'spindle extract --epoch'); 0 for none.", DefaultValueFactory = _ => Settings.CheckpointEvery };
+        var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "Keep only the most recent N epoch checkpoints (0 keeps all).", DefaultValueFactory = _ => Settings.KeepCheckpoints };
         var command = new Command("demo", "Train the pilot CNN (conv32-conv64-fc256, Adam 1e-3) on the embedded Fashion-MNIST subset with 1% label noise until it overfits.")
         {
-            epochs, seed, output, threads, metricsPort,
+            epochs, seed, output, threads, checkpointEvery, keepCheckpoints, metricsPort,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var settings = Settings with { Epochs = parse.GetValue(epochs), Seed = parse.GetValue(seed), Threads = parse.GetValue(threads) };
+            var settings = Settings with
+            {
+                Epochs = parse.GetValue(epochs),
+                Seed = parse.GetValue(seed),
+                Threads = parse.GetValue(threads),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                KeepCheckpoints = parse.GetValue(keepCheckpoints),
+            };
             var (code, runFolder) = TrainCommand.ExecuteNew("demo", settings, parse.GetValue(output)!, "demo", Callbacks, cancellationToken, parse.GetValue(metricsPort));
             if (code == 0 && runFolder is not null)
             {
