@@ -13,7 +13,7 @@ internal static class BenchFitCommand
     public static Command Create()
     {
         var variables = new Option<int>("--variables", "-n") { Description = "Number of input variables n.", DefaultValueFactory = _ => 10 };
-        var samples = new Option<int>("--samples") { Description = "Number of probe samples.", DefaultValueFactory = _ => 16 };
+        var samples = new Option<int>("--sample-count") { Description = "Number of probe samples.", DefaultValueFactory = _ => 16 };
         var repeats = new Option<int>("--repeats") { Description = "Timed repetitions (after 3 warm-up runs).", DefaultValueFactory = _ => 30 };
         var seed = new Option<int>("--seed") { Description = "Seed of the synthetic interactions.", DefaultValueFactory = _ => 1 };
         var command = new Command("fit", "Time one decomposition check: decay model, grids and fit, on synthetic interactions (sparse low-order part plus Gaussian noise on every interaction).")
@@ -27,7 +27,7 @@ internal static class BenchFitCommand
             var runs = parse.GetValue(repeats);
             if (n is < 2 or > 20 || count < 1 || runs < 1)
             {
-                Console.Error.WriteLine($"spindle bench fit: need 2 <= n <= 20, samples >= 1, repeats >= 1; got n = {n}, samples = {count}, repeats = {runs}.");
+                Console.Error.WriteLine($"spindle bench fit: need 2 <= --variables <= 20, --sample-count >= 1 and --repeats >= 1; got --variables {n}, --sample-count {count}, --repeats {runs}.");
                 return 1;
             }
 

@@ -20,12 +20,12 @@ internal static class BenchMaskingCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var samples = new Option<int>("--samples") { Description = "Samples timed per setting (median and minimum are reported).", DefaultValueFactory = _ => 3 };
-        var variables = new Option<string>("--variables") { Description = "Comma-separated numbers n of input variables.", DefaultValueFactory = _ => "8,10,12" };
-        var chunkBytes = new Option<string>("--chunk-bytes") { Description = "Comma-separated bytes of masked input per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
-        var chunkRows = new Option<string>("--chunk-rows") { Description = "Comma-separated rows per forward chunk; 0 for the library default.", DefaultValueFactory = _ => "0" };
-        var sweep = new Option<bool>("--sweep") { Description = "Also time the largest n of --variables over chunk sizes from 256 KiB to 256 MiB." };
-        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads; 0 keeps Torch's default.", DefaultValueFactory = _ => 0 };
+        var samples = new Option<int>("--sample-count") { Description = "Samples timed per setting (median and minimum are reported).", DefaultValueFactory = _ => 3 };
+        var variables = new Option<int[]>("--variables") { Description = SpindleCommands.WithDefault("Numbers n of input variables, space-separated.", "8 10 12"), AllowMultipleArgumentsPerToken = true };
+        var chunkBytes = new Option<long[]>("--chunk-bytes") { Description = SpindleCommands.WithDefault("Bytes of masked input per forward chunk, space-separated; 0 for the library default.", "0"), AllowMultipleArgumentsPerToken = true };
+        var chunkRows = new Option<int[]>("--chunk-rows") { Description = SpindleCommands.WithDefault("Rows per forward chunk, space-separated; 0 for the library default.", "0"), AllowMultipleArgumentsPerToken = true };
+        var sweep = new Option<bool>("--sweep") { Description = SpindleCommands.WithDefault("Also time the largest n of --variables over chunk sizes from 256 KiB to 256 MiB.", "off") };
+        var threads = new Option<int>("--threads") { Description = "Torch intra-op threads; 0 keeps Torch's default (one per core).", DefaultValueFactory = _ => 0 };
         var command = new Command("masking", "Time the 2^n masked forward passes per sample of a conv32-conv64-fc256 CNN on 1x28x28 inputs.")
         {
             samples, variables, chunkBytes, chunkRows, sweep, threads,
@@ -33,25 +33,13 @@ internal static class BenchMaskingCommand
         command.SetAction(parse =>
         {
             int sampleCount = parse.GetValue(samples);
-            int[] counts;
-            long[] chunks;
-            int[] rowCaps;
-            try
-            {
-                counts = [.. ParseList(parse.GetValue(variables)).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
-                chunks = [.. ParseList(parse.GetValue(chunkBytes)).Select(v => long.Parse(v, CultureInfo.InvariantCulture))];
-                rowCaps = [.. ParseList(parse.GetValue(chunkRows)).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
-            }
-            catch (Exception e) when (e is FormatException or OverflowException)
-            {
-                Console.Error.WriteLine($"spindle bench masking: --variables, --chunk-bytes and --chunk-rows take comma-separated integers ({e.Message}).");
-                return 2;
-            }
-
+            int[] counts = SpindleCommands.GetList(parse, variables, [8, 10, 12]);
+            long[] chunks = SpindleCommands.GetList(parse, chunkBytes, [0L]);
+            int[] rowCaps = SpindleCommands.GetList(parse, chunkRows, [0]);
             if (sampleCount < 1 || chunks.Length == 0 || chunks.Any(c => c < 0) || rowCaps.Length == 0 || rowCaps.Any(r => r < 0) || counts.Length == 0 || counts.Any(n => n < 1 || n > 16))
             {
-                Console.Error.WriteLine("spindle bench masking: --samples must be at least 1, every --chunk-bytes and --chunk-rows at least 0, and every n in --variables between 1 and 16.");
-                return 2;
+                Console.Error.WriteLine("spindle bench masking: --sample-count must be at least 1, every --chunk-bytes and --chunk-rows at least 0, and every n in --variables between 1 and 16.");
+                return 1;
             }
 
             if (parse.GetValue(threads) > 0)
@@ -66,8 +54,6 @@ internal static class BenchMaskingCommand
         });
         return command;
     }
-
-    private static string[] ParseList(string? list) => (list ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
 
     private static void Run(int sampleCount, int[] counts, (long Bytes, int Rows)[] bounds, bool sweep)
     {

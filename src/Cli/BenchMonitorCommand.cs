@@ -21,7 +21,7 @@ internal static class BenchMonitorCommand
     {
         var data = new Option<string[]>("--data") { Description = "Training sets, space-separated: 'embedded' (the demo's 4,000-image subset) and/or a Fashion-MNIST directory.", DefaultValueFactory = _ => FashionMnist.IsInstalled ? ["embedded", FashionMnist.DefaultDirectory] : ["embedded"], AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
         var output = new Option<string>("--output") { Description = "Folder for the runs' folders (kept, so the logs can be read).", DefaultValueFactory = _ => Path.Combine("runs", "bench-monitor") };
         var command = new Command("monitor", "Measure the interaction monitor's overhead on the CNN: a check every epoch against the epoch's training time, then what the default 10% check budget keeps.")
         {

@@ -16,8 +16,8 @@ internal static class BenchSolverCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var sizes = new Option<string>("--variables") { Description = "Comma-separated numbers n of input variables.", DefaultValueFactory = _ => "8,10,12" };
-        var samples = new Option<int>("--samples") { Description = "Planted samples per n.", DefaultValueFactory = _ => 3 };
+        var sizes = new Option<int[]>("--variables") { Description = SpindleCommands.WithDefault("Numbers n of input variables, space-separated.", "8 10 12"), AllowMultipleArgumentsPerToken = true };
+        var samples = new Option<int>("--sample-count") { Description = "Planted samples per n.", DefaultValueFactory = _ => 3 };
         var repeats = new Option<int>("--repeats") { Description = "Timed runs of the exact solver per sample (the median is reported).", DefaultValueFactory = _ => 3 };
         var referenceRepeats = new Option<int>("--reference-repeats") { Description = "Timed runs of the reference solver per sample.", DefaultValueFactory = _ => 1 };
         var referenceIterations = new Option<int>("--reference-iterations") { Description = "Reference solver iterations.", DefaultValueFactory = _ => 10_000 };
@@ -30,20 +30,10 @@ internal static class BenchSolverCommand
         };
         command.SetAction(parse =>
         {
-            int[] counts;
-            try
-            {
-                counts = [.. (parse.GetValue(sizes) ?? string.Empty).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(v => int.Parse(v, CultureInfo.InvariantCulture))];
-            }
-            catch (FormatException)
-            {
-                Console.Error.WriteLine("spindle bench solver: --variables must be comma-separated integers, for example 8,10,12.");
-                return 1;
-            }
-
+            int[] counts = SpindleCommands.GetList(parse, sizes, [8, 10, 12]);
             if (counts.Any(n => n is < 1 or > 16) || parse.GetValue(samples) < 1 || parse.GetValue(repeats) < 1 || parse.GetValue(referenceRepeats) < 1)
             {
-                Console.Error.WriteLine("spindle bench solver: n must be in 1..16 and counts at least 1.");
+                Console.Error.WriteLine("spindle bench solver: every n in --variables must be in 1..16, and --sample-count, --repeats and --reference-repeats at least 1.");
                 return 1;
             }
 
@@ -51,9 +41,9 @@ internal static class BenchSolverCommand
             {
                 new InteractionAnalysisOptions { Solver = InteractionSolver.Reference, ReferenceIterations = parse.GetValue(referenceIterations), LearningRate = parse.GetValue(learningRate) }.Validate();
             }
-            catch (ArgumentException e)
+            catch (ArgumentException)
             {
-                Console.Error.WriteLine($"spindle bench solver: --lr must be ≥ 0 and --reference-iterations at least 1 ({e.Message}).");
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"spindle bench solver: --lr must be ≥ 0 and --reference-iterations at least 1; got --lr {parse.GetValue(learningRate)}, --reference-iterations {parse.GetValue(referenceIterations)}."));
                 return 1;
             }
 

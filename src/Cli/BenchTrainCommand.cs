@@ -18,13 +18,13 @@ internal static class BenchTrainCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var models = new Option<string>("--models") { Description = "Comma-separated models.", DefaultValueFactory = _ => "cnn,resnet20,vgg11" };
-        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory (default {FashionMnist.DefaultDirectory} when installed, else the embedded subset)." };
+        var models = new Option<string[]>("--models") { Description = SpindleCommands.WithDefault("Models, space-separated.", "cnn resnet20 vgg11"), AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string?>("--data") { Description = SpindleCommands.WithDefault("Fashion-MNIST directory.", $"{FashionMnist.DefaultDirectory} when installed, else the embedded subset") };
         var steps = new Option<int>("--steps") { Description = "Training steps per timed chunk.", DefaultValueFactory = _ => 30 };
         var repeats = new Option<int>("--repeats") { Description = "Timed chunks per model, after one warm-up chunk.", DefaultValueFactory = _ => 7 };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => 64 };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core)." };
-        var width = new Option<double?>("--width") { Description = "VGG-11 width multiplier (default 0.25)." };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
+        var width = new Option<double?>("--width") { Description = SpindleCommands.WithDefault("VGG-11 width multiplier.", "0.25") };
         var command = new Command("train", "Time training steps (Adam, batch 64) of cnn, resnet20 and vgg11 on Fashion-MNIST and extrapolate to a full epoch.")
         {
             models, data, steps, repeats, batchSize, threads, width,
@@ -34,7 +34,7 @@ internal static class BenchTrainCommand
             try
             {
                 Run(
-                    parse.GetValue(models)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    SpindleCommands.GetList(parse, models, ["cnn", "resnet20", "vgg11"]),
                     parse.GetValue(data),
                     parse.GetValue(steps),
                     parse.GetValue(repeats),

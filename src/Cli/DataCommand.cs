@@ -20,10 +20,10 @@ internal static class DataCommand
     {
         var dataset = new Option<string>("--dataset")
         {
-            Description = $"Which dataset: {string.Join(", ", TrainSettings.Datasets.Where(d => d != "sst2"))} (as for 'spindle train'; fashion-mnist without --data is the embedded subset), or {string.Join(", ", Enum.GetNames<ImageDataset>())}.",
+            Description = $"Which dataset: {string.Join(", ", ImageDatasetNames)} (as for 'spindle train'; fashion-mnist without --data is the embedded subset).",
             DefaultValueFactory = _ => "fashion-mnist",
         };
-        var directory = new Option<string?>("--data") { Description = "Directory of the dataset's files (required for mnist and cifar10)." };
+        var directory = new Option<string?>("--data") { Description = SpindleCommands.WithDefault("Directory of the dataset's files (required for mnist and cifar10).", "none: the embedded subset for fashion-mnist") };
         var command = new Command("info", "Load a dataset and print its splits: counts, shape, class balance, pixel statistics and load time.")
         {
             dataset, directory,
@@ -45,7 +45,7 @@ internal static class DataCommand
                 Console.Out.WriteLine($"loaded in {elapsed.TotalSeconds:F2} s");
                 return 0;
             }
-            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
+            catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException or UnauthorizedAccessException)
             {
                 Console.Error.WriteLine($"spindle data info: {e.Message}");
                 return 1;
@@ -54,24 +54,17 @@ internal static class DataCommand
         return command;
     }
 
-    /// <summary>Maps a dataset name of <c>spindle train</c> (or an <see cref="ImageDataset"/> name) to the dataset, refusing a <c>--data</c> it would not read.</summary>
-    internal static ImageDataset ParseDataset(string? name, string? directory)
-    {
-        var dataset = name?.ToLowerInvariant() switch
-        {
-            "fashion-mnist" => directory is null ? ImageDataset.FashionMnistSubset : ImageDataset.FashionMnist,
-            "mnist" => ImageDataset.Mnist,
-            "cifar10" => ImageDataset.Cifar10,
-            _ when Enum.TryParse<ImageDataset>(name, ignoreCase: true, out var named) && Enum.IsDefined(named) => named,
-            _ => throw new ArgumentException($"--dataset {name} is unknown; choose one of fashion-mnist, mnist, cifar10."),
-        };
-        if (dataset == ImageDataset.FashionMnistSubset && directory is not null)
-        {
-            throw new ArgumentException($"--dataset {name} is the embedded subset and reads no files; drop --data {directory} or use --dataset fashion-mnist.");
-        }
+    /// <summary>The image datasets' names, as <c>spindle train --dataset</c> spells them.</summary>
+    internal static readonly string[] ImageDatasetNames = ["fashion-mnist", "mnist", "cifar10"];
 
-        return dataset;
-    }
+    /// <summary>Maps a dataset name of <c>spindle train</c> (kebab-case, any letter case) to the dataset.</summary>
+    internal static ImageDataset ParseDataset(string? name, string? directory) => name?.ToLowerInvariant() switch
+    {
+        "fashion-mnist" => directory is null ? ImageDataset.FashionMnistSubset : ImageDataset.FashionMnist,
+        "mnist" => ImageDataset.Mnist,
+        "cifar10" => ImageDataset.Cifar10,
+        _ => throw new ArgumentException($"--dataset {name} is unknown; choose one of {string.Join(", ", ImageDatasetNames)}."),
+    };
 
     private static Command CreateSubset()
     {
@@ -80,7 +73,7 @@ internal static class DataCommand
             Description = "Directory with the full MNIST-format dataset (train-images-idx3-ubyte[.gz] etc.).",
             DefaultValueFactory = _ => FashionMnist.DefaultDirectory,
         };
-        var output = new Option<string>("--out") { Description = "Directory to write the subset to.", Required = true };
+        var output = new Option<string>("--output") { Description = SpindleCommands.WithDefault("Directory to write the subset to; created when absent.", "none: required"), Required = true };
         var trainPerClass = new Option<int>("--train-per-class") { Description = "Training images per class.", DefaultValueFactory = _ => EmbeddedFashionMnist.TrainCount / MnistLoader.ClassCount };
         var testPerClass = new Option<int>("--test-per-class") { Description = "Test images per class.", DefaultValueFactory = _ => EmbeddedFashionMnist.TestCount / MnistLoader.ClassCount };
         var seed = new Option<long>("--seed") { Description = "Seed of the draw.", DefaultValueFactory = _ => EmbeddedFashionMnist.Seed };
@@ -92,10 +85,20 @@ internal static class DataCommand
         {
             try
             {
+                if (File.Exists(parse.GetValue(output)))
+                {
+                    throw new ArgumentException($"--output {parse.GetValue(output)} is a file; give a folder for the subset's files.");
+                }
+
                 var (train, test) = MnistSubsetWriter.Write(
                     parse.GetValue(from)!, parse.GetValue(output)!, parse.GetValue(trainPerClass), parse.GetValue(testPerClass), parse.GetValue(seed));
                 Console.Out.WriteLine($"Wrote {train.Length} training and {test.Length} test images to {parse.GetValue(output)}.");
                 return 0;
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                Console.Error.WriteLine($"spindle data subset: --output {parse.GetValue(output)}: permission denied ({e.Message}).");
+                return 1;
             }
             catch (Exception e) when (e is InvalidDataException or ArgumentException or IOException)
             {

@@ -17,14 +17,14 @@ internal static class DecomposeCommand
     public static Command Create()
     {
         var files = new Argument<string[]>("files") { Description = "Interaction extraction files (spindle.interactions JSON). Each is one check unless --pool.", Arity = ArgumentArity.OneOrMore };
-        var json = new Option<bool>("--json") { Description = "Print machine-readable JSON instead of tables; writes no PNG unless --png is given." };
-        var png = new Option<string?>("--png") { Description = "PNG to write (one input or --pool). Default without --json: next to each input, as NAME.decomposition.png." };
-        var noPng = new Option<bool>("--no-png") { Description = "Do not write PNGs." };
-        var pool = new Option<bool>("--pool") { Description = "Pool the samples of all files into one fit (same n and τ, or give --tau)." };
-        var tau = new Option<double?>("--tau") { Description = "Salience threshold τ overriding the files' own." };
-        var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's." };
-        var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
-        var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
+        var json = new Option<bool>("--json") { Description = SpindleCommands.WithDefault("Print machine-readable JSON instead of tables; writes no PNG unless --png is given.", "off") };
+        var png = new Option<string?>("--png") { Description = SpindleCommands.WithDefault("PNG to write (one input or --pool).", "without --json, NAME.decomposition.png next to each input; with --json, none") };
+        var noPng = new Option<bool>("--no-png") { Description = SpindleCommands.WithDefault("Do not write PNGs.", "off") };
+        var pool = new Option<bool>("--pool") { Description = SpindleCommands.WithDefault("Pool the samples of all files into one fit (same n and τ, or give --tau).", "off") };
+        var tau = new Option<double?>("--tau") { Description = SpindleCommands.WithDefault("Salience threshold τ overriding the files' own.", "each file's own τ") };
+        var baselines = new Option<string[]>("--baseline") { Description = SpindleCommands.WithDefault("Extractions of baseline models on the same samples and variables, space-separated (one per model, k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's.", "none"), AllowMultipleArgumentsPerToken = true };
+        var minDelta = new Option<double?>("--min-delta") { Description = SpindleCommands.WithDefault("Smallest δ the fit may use.", "the δ at which M(δ) keeps 10% of a middle-order interaction") };
+        var delta = new Option<double?>("--delta") { Description = SpindleCommands.WithDefault("Fix δ instead of fitting it.", "none: δ is fitted") };
         var decay = new Option<string>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => "noise-operator" };
         decay.AcceptOnlyFromAmong("noise-operator", "monotone");
         var bootstrap = new Option<int>("--bootstrap") { Description = "Bootstrap replicates over the samples for the intervals (0: none).", DefaultValueFactory = _ => 200 };
@@ -99,6 +99,14 @@ internal static class DecomposeCommand
         if (settings.FixedDelta is not null && settings.MinDelta is not null)
         {
             throw new ArgumentException("--delta fixes δ, so --min-delta would be ignored; give one.");
+        }
+
+        foreach (var (name, value) in new[] { ("--delta", settings.FixedDelta), ("--min-delta", settings.MinDelta) })
+        {
+            if (value is { } v && !(v > 0 && double.IsFinite(v)))
+            {
+                throw new ArgumentException($"{name} must be finite and > 0 (the δ grid is logarithmic), got {v.ToString(CultureInfo.InvariantCulture)}.");
+            }
         }
 
         if (settings.Bootstrap < 0)
@@ -237,12 +245,13 @@ internal static class DecomposeCommand
             pngPath = settings.Png ?? check.Stem + ".decomposition.png";
             var title = string.Format(
                 CultureInfo.InvariantCulture,
-                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4}",
+                "{0}: spindle {1:F2}, decay {2:F2} (share {3:P0}), R² {4}\n{5}",
                 Path.GetFileName(check.Stem),
                 summary.SpindleMass,
                 summary.DecayMass,
                 summary.SpindleShare,
-                hasSalient ? fit.RSquared.ToString("F3", CultureInfo.InvariantCulture) : "undefined");
+                hasSalient ? fit.RSquared.ToString("F3", CultureInfo.InvariantCulture) : "undefined",
+                DecompositionPlot.Source(check.Provenance));
             DecompositionPlot.Save(fit, normalized ? result.Z : 1, title, pngPath, split);
         }
 

@@ -16,6 +16,46 @@ internal static class DecompositionPlot
     /// <param name="split">Optional ground truth from baseline models, drawn as A_gen and A_non markers.</param>
     public static void Save(DecompositionResult result, double scale, string title, string path, GeneralizabilitySplit? split = null)
     {
+        var bytes = Build(result, scale, title, split).GetImageBytes(900, 560, ImageFormat.Png);
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>The label of the strength axis: raw, or divided by Z.</summary>
+    /// <param name="scale">Z, or 1 for raw strengths.</param>
+    /// <returns>The label.</returns>
+    public static string StrengthLabel(double scale) => scale == 1 ? "interaction strength (raw)" : "interaction strength / Z";
+
+    /// <summary>The caption under the order axis, which says what Z is.</summary>
+    /// <param name="scale">Z, or 1 for raw strengths.</param>
+    /// <returns>The caption.</returns>
+    public static string Caption(double scale) => scale == 1
+        ? "raw strengths: Z = 0 (no salient order-1 interaction), so nothing is divided by it"
+        : string.Create(CultureInfo.InvariantCulture, $"Z = {scale:G3}: the mean summed |I| of the salient order-1 interactions (App. K.3)");
+
+    /// <summary>The title's second line: which run, epoch and samples the extraction comes from.</summary>
+    /// <param name="provenance">The extraction's provenance, or null when the file records none.</param>
+    /// <returns>The line.</returns>
+    public static string Source(Spindle.Monitor.Checks.CheckProvenance? provenance)
+    {
+        if (provenance is null || (provenance.Run is null && provenance.Epoch is null))
+        {
+            return "run and epoch not recorded in the extraction file";
+        }
+
+        var run = provenance.Run is { } r ? Path.GetFileName(Path.TrimEndingDirectorySeparator(r)) : "run not recorded";
+        var epoch = provenance.Epoch is int e ? e.ToString(CultureInfo.InvariantCulture) : "not recorded";
+        var samples = provenance.SampleIndices is { Count: > 0 } indices ? string.Create(CultureInfo.InvariantCulture, $", {indices.Count} {provenance.Split ?? string.Empty} samples") : string.Empty;
+        return $"run {run}, epoch {epoch}{(provenance.Model is { } m ? $" ({m})" : string.Empty)}{samples}";
+    }
+
+    /// <summary>Builds the plot.</summary>
+    /// <param name="result">The fitted decomposition.</param>
+    /// <param name="scale">Divisor of every value (Z, for the normalised scale of appendix K.3; 1 for raw).</param>
+    /// <param name="title">The plot title (its lines: what was fitted, then <see cref="Source"/>).</param>
+    /// <param name="split">Optional ground truth from baseline models, drawn as A_gen and A_non markers.</param>
+    /// <returns>The plot.</returns>
+    public static Plot Build(DecompositionResult result, double scale, string title, GeneralizabilitySplit? split = null)
+    {
         var n = result.Data.VariableCount;
         var orders = Enumerable.Range(1, n).Select(m => (double)m).ToArray();
         double[] Scaled(double[] values) => values.Select(v => v / scale).ToArray();
@@ -53,15 +93,13 @@ internal static class DecompositionPlot
         zero.Color = Colors.Black;
         zero.LineWidth = 1;
         plot.Title(title);
-        plot.XLabel("order m");
-        plot.YLabel(scale == 1 ? "interaction strength" : "interaction strength / Z");
+        plot.XLabel("order m\n" + Caption(scale), size: 14);
+        plot.YLabel(StrengthLabel(scale));
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(
             orders, orders.Select(o => o.ToString(CultureInfo.InvariantCulture)).ToArray());
         plot.Axes.SetLimitsX(0.3, n + 0.7);
         plot.ShowLegend(Alignment.UpperRight);
-
-        var bytes = plot.GetImageBytes(900, 560, ImageFormat.Png);
-        AtomicFile.WriteAllBytes(path, bytes);
+        return plot;
     }
 
     private static void AddCurve(Plot plot, double[] xs, double[] ys, string color, bool dashed, string? legend)

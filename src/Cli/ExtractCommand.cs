@@ -24,31 +24,40 @@ internal static class ExtractCommand
     {
         var outputs = new Option<FileInfo?>("--outputs")
         {
-            Description = "JSON file {\"n\": n, \"values\": [...2^n numbers...]} (n ≥ 1) or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present. NaN and Infinity (bare, as Python writes them, or quoted) are read and then rejected naming the sample and mask.",
+            Description = SpindleCommands.WithDefault("JSON file {\"n\": n, \"values\": [...2^n numbers...]} (n ≥ 1) or with \"values\" a list of such arrays (one per sample); index = mask, bit i = variable i present. NaN and Infinity (bare, as Python writes them, or quoted) are read and then rejected naming the sample and mask.", "none: give --outputs or --run"),
         };
-        var run = new Option<DirectoryInfo?>("--run") { Description = "A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs." };
-        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = "With --run: the checkpoint to load (default: the run's last.ckpt)." };
+        var run = new Option<DirectoryInfo?>("--run") { Description = SpindleCommands.WithDefault("A run folder of 'spindle train' or 'spindle demo': extract from its trained model instead of --outputs.", "none") };
+        var epoch = new Option<int?>("--epoch") { Description = SpindleCommands.WithDefault("With --run: the model after this epoch (its checkpoint in checkpoints/, or last.ckpt or best.ckpt when either holds it).", "the last epoch") };
+        var checkpoint = new Option<FileInfo?>("--checkpoint") { Description = SpindleCommands.WithDefault("With --run: the checkpoint file to load (for instance RUN/best.ckpt, the lowest test loss).", "the run's last.ckpt") };
         var split = new Option<string>("--split") { Description = "With --run: take the samples from the 'test' or 'train' split (indices before any subset or label noise).", DefaultValueFactory = _ => "test" };
-        var sampleIndices = new Option<int[]>("--samples") { Description = "With --run: sample indices, e.g. --samples 0 1 2.", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
-        var variables = new Option<int?>("--variables") { Description = "With --run: the number n of input variables (patches or token positions). Default: 8 with --on input (the masking measured to track overfitting, docs/decomposition.md), 10 with --on feature-map (appendix K.2)." };
+        var sampleIndices = new Option<int[]>("--samples") { Description = SpindleCommands.WithDefault("With --run: sample indices, space-separated, e.g. --samples 0 1 2.", "0"), AllowMultipleArgumentsPerToken = true };
+        var variables = new Option<int?>("--variables") { Description = SpindleCommands.WithDefault("With --run: the number n of input variables (patches or token positions); 8 input patches is the masking measured to track overfitting (docs/decomposition.md), 10 feature-map patches follows appendix K.2.", "8 with --on input, 10 with --on feature-map") };
         var placement = new Option<string>("--on") { Description = "With --run: 'input' patches, or 'feature-map' patches of the model's named intermediate feature map.", DefaultValueFactory = _ => "input" };
-        var grid = new Option<int?>("--grid") { Description = "With --run: patches form a GRID x GRID grid; n of them are drawn from the whole grid (GRID ≤ 4) or its central region. Default: 4 with --on input, 8 with --on feature-map." };
+        var grid = new Option<int?>("--grid") { Description = SpindleCommands.WithDefault("With --run: patches form a GRID x GRID grid; n of them are drawn from the whole grid (GRID ≤ 4) or its central region.", "4 with --on input, 8 with --on feature-map") };
         var seed = new Option<int>("--seed") { Description = "With --run: the seed of the random choice of patches or token positions.", DefaultValueFactory = _ => 0 };
         var solver = new Option<string>("--solver") { Description = "exact (ADMM with a certified duality gap) or reference (the published SGD procedure).", DefaultValueFactory = _ => "exact" };
         var qthres = new Option<double>("--qthres") { Description = "Noise bound factor: |δ_T| ≤ qthres·|v(N) - v(∅)|.", DefaultValueFactory = _ => 0.02 };
-        var tau = new Option<double?>("--tau") { Description = "Salience threshold τ (default 0.02·mean |v(N) - v(∅)| over the samples)." };
+        var tau = new Option<double?>("--tau") { Description = SpindleCommands.WithDefault("Salience threshold τ.", "0.02·mean |v(N) - v(∅)| over the samples") };
         var top = new Option<int>("--top") { Description = "How many interactions to list per sample, by |I|.", DefaultValueFactory = _ => 10 };
-        var json = new Option<bool>("--json") { Description = "Print the extraction as JSON (the spindle.interactions document --out writes, readable by 'spindle decompose') instead of tables." };
-        var output = new Option<FileInfo?>("--out") { Description = "Write the full extraction (versioned JSON) to this file, atomically." };
-        var iterations = new Option<int?>("--iterations") { Description = "Iteration cap (exact) or iteration count (reference)." };
+        var json = new Option<bool>("--json") { Description = SpindleCommands.WithDefault("Print the extraction as JSON (the spindle.interactions document --output writes, readable by 'spindle decompose') instead of tables.", "off") };
+        var output = new Option<FileInfo?>("--output") { Description = SpindleCommands.WithDefault("Write the full extraction (versioned JSON) to this file, atomically; checked before any forward pass.", "none: print only") };
+        var iterations = new Option<int?>("--iterations") { Description = SpindleCommands.WithDefault("Iteration cap (exact) or iteration count (reference).", $"{new InteractionAnalysisOptions().MaxIterations} (exact), {new InteractionAnalysisOptions().ReferenceIterations} (reference)") };
         var command = new Command("extract", "Extract AND-OR interactions from the 2^n masked outputs of one or more samples.")
         {
-            outputs, run, checkpoint, split, sampleIndices, variables, placement, grid, seed, solver, qthres, tau, top, json, output, iterations,
+            outputs, run, epoch, checkpoint, split, sampleIndices, variables, placement, grid, seed, solver, qthres, tau, top, json, output, iterations,
         };
         command.SetAction(parse =>
         {
             try
             {
+                // Checked here so that the messages name the options as typed (the library names its properties).
+                var noise = parse.GetValue(qthres);
+                Require(noise is >= 0 and <= 1, string.Create(CultureInfo.InvariantCulture, $"--qthres must be in [0, 1], got {noise}."));
+                Require(parse.GetValue(tau) is not { } t || (t >= 0 && double.IsFinite(t)), string.Create(CultureInfo.InvariantCulture, $"--tau must be finite and ≥ 0, got {parse.GetValue(tau)}."));
+                Require(parse.GetValue(iterations) is null or >= 1, string.Create(CultureInfo.InvariantCulture, $"--iterations must be at least 1, got {parse.GetValue(iterations)}."));
+                Require(parse.GetValue(top) >= 0, string.Create(CultureInfo.InvariantCulture, $"--top must be at least 0, got {parse.GetValue(top)}."));
+                Require(parse.GetValue(variables) is null or >= 1, string.Create(CultureInfo.InvariantCulture, $"--variables must be at least 1, got {parse.GetValue(variables)}."));
+                Require(parse.GetValue(grid) is null or >= 1, string.Create(CultureInfo.InvariantCulture, $"--grid must be at least 1, got {parse.GetValue(grid)}."));
                 var options = new InteractionAnalysisOptions
                 {
                     Solver = ParseSolver(parse.GetValue(solver)),
@@ -61,9 +70,9 @@ internal static class ExtractCommand
                     options.ReferenceIterations = count;
                 }
 
-                if (parse.GetValue(output) is { } saveTo && !Directory.Exists(Path.GetDirectoryName(saveTo.FullName)))
+                if (parse.GetValue(output) is { } saveTo)
                 {
-                    throw new ArgumentException($"--out {saveTo}: the folder {Path.GetDirectoryName(saveTo.FullName)} does not exist.");
+                    CheckWritable(saveTo);
                 }
 
                 var outputsFile = parse.GetValue(outputs);
@@ -75,7 +84,7 @@ internal static class ExtractCommand
 
                 if (outputsFile is not null)
                 {
-                    Option[] runOnly = [checkpoint, split, sampleIndices, variables, placement, grid, seed];
+                    Option[] runOnly = [epoch, checkpoint, split, sampleIndices, variables, placement, grid, seed];
                     var ignored = runOnly.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
                     if (ignored.Count > 0)
                     {
@@ -94,12 +103,17 @@ internal static class ExtractCommand
                     }
                 }
 
+                if (parse.GetValue(epoch) is int epochValue && parse.GetValue(checkpoint) is { } file)
+                {
+                    throw new ArgumentException($"--epoch {epochValue} and --checkpoint {file} both choose the checkpoint; give one.");
+                }
+
                 var request = new ModelExtractionRequest
                 {
                     RunFolder = runFolder!.FullName,
-                    Checkpoint = parse.GetValue(checkpoint)?.FullName,
+                    Checkpoint = parse.GetValue(epoch) is int chosen ? RunFolder.FindEpochCheckpoint(runFolder.FullName, chosen) : parse.GetValue(checkpoint)?.FullName,
                     Split = parse.GetValue(split)!,
-                    Samples = parse.GetValue(sampleIndices)!,
+                    Samples = parse.GetResult(sampleIndices) is null ? [0] : parse.GetValue(sampleIndices)!,
                     Variables = parse.GetValue(variables) ?? ModelExtractionRequest.DefaultVariables(ParsePlacement(parse.GetValue(placement))),
                     Placement = ParsePlacement(parse.GetValue(placement)),
                     Grid = parse.GetValue(grid) ?? ModelExtractionRequest.DefaultGrid(ParsePlacement(parse.GetValue(placement))),
@@ -116,6 +130,35 @@ internal static class ExtractCommand
             }
         });
         return command;
+    }
+
+    /// <summary>Checks that <c>--output</c> can be written (its folder exists, is writable, and the name is not a folder) before any work is done.</summary>
+    /// <param name="file">The output file.</param>
+    /// <exception cref="ArgumentException">It cannot be written; the message says why.</exception>
+    internal static void CheckWritable(FileInfo file)
+    {
+        var folder = Path.GetDirectoryName(file.FullName) ?? ".";
+        if (Directory.Exists(file.FullName))
+        {
+            throw new ArgumentException($"--output {file}: that is a folder; give a file name, such as {Path.Combine(file.ToString(), "extraction.json")}.");
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            throw new ArgumentException($"--output {file}: the folder {folder} does not exist.");
+        }
+
+        var probe = Path.Combine(folder, $".{file.Name}.{Guid.NewGuid():N}.probe.tmp");
+        try
+        {
+            using (new FileStream(probe, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose))
+            {
+            }
+        }
+        catch (Exception e) when (e is UnauthorizedAccessException or IOException)
+        {
+            throw new ArgumentException($"--output {file}: cannot write in {folder} ({(e is UnauthorizedAccessException ? "permission denied" : e.Message)}).", e);
+        }
     }
 
     /// <summary>Analyses the outputs and writes the report.</summary>
@@ -307,6 +350,14 @@ internal static class ExtractCommand
         }
 
         return false;
+    }
+
+    private static void Require(bool condition, string message)
+    {
+        if (!condition)
+        {
+            throw new ArgumentException(message);
+        }
     }
 
     private static VariablePlacement ParsePlacement(string? name) => name?.ToLowerInvariant() switch

@@ -20,114 +20,50 @@ internal static class TrainCommand
         var dataset = new Option<string>("--dataset") { Description = $"Dataset: {string.Join(", ", TrainSettings.Datasets)}.", DefaultValueFactory = _ => defaults.Dataset };
         var data = new Option<string?>("--data")
         {
-            Description = $"Dataset directory; for Fashion-MNIST, --data alone means {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist). Default: the embedded 4,000/1,000 subset.",
+            Description = SpindleCommands.WithDefault($"Dataset directory; for Fashion-MNIST, --data alone means {FashionMnist.DefaultDirectory} (apt-get install dataset-fashion-mnist).", "the embedded 4,000/1,000 Fashion-MNIST subset"),
             Arity = ArgumentArity.ZeroOrOne,
         };
-        var vocab = new Option<string?>("--vocab") { Description = "BERT WordPiece vocab.txt (sst2)." };
+        var vocab = new Option<string?>("--vocab") { Description = SpindleCommands.WithDefault("BERT WordPiece vocab.txt (sst2).", "none; required with --dataset sst2") };
         var maxLength = new Option<int>("--max-length") { Description = "Token-id row length (sst2).", DefaultValueFactory = _ => defaults.MaxLength };
-        var epochs = new Option<int?>("--epochs") { Description = $"Last epoch to train to (default {defaults.Epochs}; with --resume, the run's own unless given)." };
+        var epochs = new Option<int?>("--epochs") { Description = SpindleCommands.WithDefault("Last epoch to train to.", $"{defaults.Epochs}; with --resume, the run's own") };
         var optimizer = new Option<string>("--optimizer") { Description = "adam or sgd.", DefaultValueFactory = _ => defaults.Optimizer };
         var lr = new Option<double>("--lr") { Description = "Learning rate.", DefaultValueFactory = _ => defaults.LearningRate };
-        var momentum = new Option<double>("--momentum") { Description = "SGD momentum.", DefaultValueFactory = _ => defaults.Momentum };
+        var momentum = new Option<double>("--momentum") { Description = "SGD momentum (--optimizer sgd only).", DefaultValueFactory = _ => defaults.Momentum };
         var weightDecay = new Option<double>("--weight-decay") { Description = "L2 weight decay.", DefaultValueFactory = _ => defaults.WeightDecay };
         var batchSize = new Option<int>("--batch-size") { Description = "Samples per step.", DefaultValueFactory = _ => defaults.BatchSize };
-        var labelNoise = new Option<double>("--label-noise") { Description = "Fraction of training labels flipped to another class (seeded), e.g. 0.01." };
-        var subset = new Option<int?>("--subset") { Description = "Keep this many training samples, class-balanced (a multiple of the class count)." };
-        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling, subset and label noise." };
+        var labelNoise = new Option<double>("--label-noise") { Description = "Fraction of training labels flipped to another class (seeded), e.g. 0.01.", DefaultValueFactory = _ => defaults.LabelNoise };
+        var subset = new Option<int?>("--subset") { Description = SpindleCommands.WithDefault("Keep this many training samples, class-balanced (a multiple of the class count).", "all") };
+        var seed = new Option<int>("--seed") { Description = "Seed of initialisation, shuffling, subset and label noise.", DefaultValueFactory = _ => defaults.Seed };
         var device = new Option<string>("--device") { Description = "cpu or cuda.", DefaultValueFactory = _ => defaults.Device };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core; 1 helps on a machine shared with other jobs)." };
-        var width = new Option<double?>("--width") { Description = "VGG-11 width multiplier (default 0.25)." };
-        var dropout = new Option<double?>("--dropout") { Description = "CNN dropout before the last layer (default 0)." };
-        var maxBatches = new Option<int?>("--max-batches") { Description = "Stop each epoch after this many steps (benchmarks, smoke runs)." };
-        var skipEval = new Option<bool>("--skip-eval") { Description = "Do not evaluate on the test split after each epoch (benchmarks)." };
-        var output = new Option<string>("--output") { Description = "Folder that receives the run folder.", DefaultValueFactory = _ => "runs" };
-        var monitor = new Option<bool>("--monitor") { Description = "Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder." };
-        var monitorStop = new Option<bool>("--monitor-stop") { Description = "With --monitor: let its early-stopping rule (the early-stopping study's: slope of the last 8 checks' cancellation mass above 5% of their mean per check, 2 checks in a row) stop training." };
-        var monitorEvery = new Option<int>("--monitor-every") { Description = "With --monitor: check at epochs K, 2K, 3K, ... (as the budget allows).", DefaultValueFactory = _ => 1 };
-        var monitorBudget = new Option<double>("--monitor-budget") { Description = "With --monitor: the largest share of the loop's time the checks may take; a check that would exceed it is skipped (0: no budget, a check every K epochs).", DefaultValueFactory = _ => 0.1 };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads (1 helps on a machine shared with other jobs).", "one per core") };
+        var width = new Option<double?>("--width") { Description = SpindleCommands.WithDefault("VGG-11 width multiplier (vgg11 only).", "0.25") };
+        var dropout = new Option<double?>("--dropout") { Description = SpindleCommands.WithDefault("Dropout before the last layer (cnn and bert-tiny only).", "0") };
+        var maxBatches = new Option<int?>("--max-batches") { Description = SpindleCommands.WithDefault("Stop each epoch after this many steps (benchmarks, smoke runs).", "whole epochs") };
+        var skipEval = new Option<bool>("--skip-eval") { Description = SpindleCommands.WithDefault("Do not evaluate on the test split after each epoch (benchmarks; no best.ckpt then).", "off") };
+        var checkpointEvery = new Option<int>("--checkpoint-every")
+        {
+            Description = "Keep a checkpoint every K epochs in the run folder's checkpoints/ (epoch-0001.ckpt, ...; for 'spindle extract --epoch'); 0 for none. last.ckpt (for --resume) and best.ckpt (lowest test loss) are always written.",
+            DefaultValueFactory = _ => defaults.CheckpointEvery,
+        };
+        var keepCheckpoints = new Option<int>("--keep-checkpoints") { Description = "Keep only the most recent N epoch checkpoints (0 keeps all).", DefaultValueFactory = _ => defaults.KeepCheckpoints };
+        var output = new Option<string>("--output") { Description = "Folder that receives the new run folder (named MODEL-yyyyMMdd-HHmmss, with -2, -3, ... when taken).", DefaultValueFactory = _ => "runs" };
+        var monitor = new Option<bool>("--monitor") { Description = SpindleCommands.WithDefault("Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder.", "off") };
+        var monitorStop = new Option<bool>("--monitor-stop") { Description = SpindleCommands.WithDefault("With --monitor: let its early-stopping rule (the early-stopping study's: slope of the last 8 checks' cancellation mass above 5% of their mean per check, 2 checks in a row) stop training.", "off") };
+        var monitorEvery = new Option<int>("--monitor-every") { Description = "With --monitor: check at epochs K, 2K, 3K, ... (as the budget allows).", DefaultValueFactory = _ => defaults.MonitorEvery };
+        var monitorBudget = new Option<double>("--monitor-budget") { Description = "With --monitor: the largest share of the loop's time the checks may take; a check that would exceed it is skipped (0: no budget, a check every K epochs).", DefaultValueFactory = _ => defaults.MonitorBudget ?? 0 };
         var metricsPort = MetricsPortOption();
         var otlpEndpoint = OtlpExport.EndpointOption();
         var otlpProtocol = OtlpExport.ProtocolOption();
-        var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
-        var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
+        var run = new Option<string?>("--run") { Description = SpindleCommands.WithDefault("An existing run folder: the run --resume continues.", "none: a new run under --output") };
+        var resume = new Option<bool>("--resume") { Description = SpindleCommands.WithDefault("Continue the run named by --run from its last checkpoint (only --epochs, --threads and --metrics-port may be given with it).", "off") };
+        var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch), last.ckpt, best.ckpt and checkpoints/ to a new run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, checkpointEvery, keepCheckpoints, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, output, run, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
-            var resumeFolder = parse.GetValue(resume);
+            var runFolder = parse.GetValue(run);
             TrainSettings settings;
-            string runFolder;
-            if (resumeFolder is not null)
-            {
-                runFolder = resumeFolder;
-                var ignored = command.Options
-                    .Where(o => o != resume && o != epochs && o != threads && o != metricsPort && o != otlpEndpoint && o != otlpProtocol && parse.GetResult(o) is { Implicit: false })
-                    .Select(o => o.Name)
-                    .ToList();
-                if (ignored.Count > 0)
-                {
-                    Console.Error.WriteLine($"spindle train: {string.Join(", ", ignored)} cannot change on --resume (the run's config.json fixes them); only --epochs and --threads can be given.");
-                    return Task.FromResult(1);
-                }
-
-                try
-                {
-                    settings = TrainSettings.Load(runFolder);
-                }
-                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
-                {
-                    Console.Error.WriteLine($"spindle train: --resume {runFolder}: {e.Message}");
-                    return Task.FromResult(1);
-                }
-                if (parse.GetValue(epochs) is int more)
-                {
-                    settings = settings with { Epochs = more };
-                }
-
-                if (parse.GetValue(threads) is int threadCount)
-                {
-                    settings = settings with { Threads = threadCount };
-                }
-            }
-            else
-            {
-                if (parse.GetValue(optimizer) != "sgd" && parse.GetResult(momentum) is { Implicit: false })
-                {
-                    Console.Error.WriteLine($"spindle train: --momentum applies to --optimizer sgd only; {parse.GetValue(optimizer)} would ignore it.");
-                    return Task.FromResult(1);
-                }
-
-                settings = new TrainSettings
-                {
-                    Model = parse.GetValue(model)!,
-                    Dataset = parse.GetValue(dataset)!,
-                    Data = parse.GetResult(data) is null ? null : parse.GetValue(data) ?? FashionMnist.DefaultDirectory,
-                    Vocabulary = parse.GetValue(vocab),
-                    MaxLength = parse.GetValue(maxLength),
-                    Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
-                    Optimizer = parse.GetValue(optimizer)!,
-                    LearningRate = parse.GetValue(lr),
-                    Momentum = parse.GetValue(momentum),
-                    WeightDecay = parse.GetValue(weightDecay),
-                    BatchSize = parse.GetValue(batchSize),
-                    LabelNoise = parse.GetValue(labelNoise),
-                    Subset = parse.GetValue(subset),
-                    Seed = parse.GetValue(seed),
-                    Device = parse.GetValue(device)!,
-                    Threads = parse.GetValue(threads),
-                    WidthMultiplier = parse.GetValue(width),
-                    Dropout = parse.GetValue(dropout),
-                    MaxBatchesPerEpoch = parse.GetValue(maxBatches),
-                    SkipEvaluation = parse.GetValue(skipEval),
-                    Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
-                    MonitorStop = parse.GetValue(monitorStop),
-                    MonitorEvery = parse.GetValue(monitorEvery),
-                    MonitorBudget = parse.GetValue(monitorBudget) is var budget && budget == 0 ? null : budget,
-                };
-                runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
-            }
-
             MonitorOtlpOptions? otlp;
             try
             {
@@ -139,7 +75,89 @@ internal static class TrainCommand
                 return Task.FromResult(1);
             }
 
-            return Task.FromResult(Execute("train", settings, runFolder, resumeFolder is not null, [], cancellationToken, parse.GetValue(metricsPort), otlp));
+            if (parse.GetValue(resume))
+            {
+                if (runFolder is null)
+                {
+                    Console.Error.WriteLine("spindle train: --resume continues an existing run; name its folder with --run DIR (spindle train --run runs/cnn-20261125-014200 --resume).");
+                    return Task.FromResult(1);
+                }
+
+                var ignored = command.Options
+                    .Where(o => o != run && o != resume && o != epochs && o != threads && o != metricsPort && o != otlpEndpoint && o != otlpProtocol && parse.GetResult(o) is { Implicit: false })
+                    .Select(o => o.Name)
+                    .ToList();
+                if (ignored.Count > 0)
+                {
+                    Console.Error.WriteLine($"spindle train: {string.Join(", ", ignored)} cannot change on --resume (the run's config.json fixes them); only --epochs, --threads, --metrics-port, --otlp-endpoint and --otlp-protocol can be given.");
+                    return Task.FromResult(1);
+                }
+
+                try
+                {
+                    settings = TrainSettings.Load(runFolder);
+                }
+                catch (Exception e) when (e is IOException or InvalidDataException or UnauthorizedAccessException)
+                {
+                    Console.Error.WriteLine($"spindle train: --run {runFolder}: {e.Message}");
+                    return Task.FromResult(1);
+                }
+
+                if (parse.GetValue(epochs) is int more)
+                {
+                    settings = settings with { Epochs = more };
+                }
+
+                if (parse.GetValue(threads) is int threadCount)
+                {
+                    settings = settings with { Threads = threadCount };
+                }
+
+                return Task.FromResult(Execute("train", settings, runFolder, resume: true, [], cancellationToken, parse.GetValue(metricsPort), otlp));
+            }
+
+            if (runFolder is not null)
+            {
+                Console.Error.WriteLine($"spindle train: --run {runFolder} names an existing run; add --resume to continue it, or leave --run out to start a new run under --output.");
+                return Task.FromResult(1);
+            }
+
+            if (parse.GetValue(optimizer) != "sgd" && parse.GetResult(momentum) is { Implicit: false })
+            {
+                Console.Error.WriteLine($"spindle train: --momentum applies to --optimizer sgd only; {parse.GetValue(optimizer)} would ignore it.");
+                return Task.FromResult(1);
+            }
+
+            settings = new TrainSettings
+            {
+                Model = parse.GetValue(model)!,
+                Dataset = parse.GetValue(dataset)!,
+                Data = parse.GetResult(data) is null ? null : parse.GetValue(data) ?? FashionMnist.DefaultDirectory,
+                Vocabulary = parse.GetValue(vocab),
+                MaxLength = parse.GetValue(maxLength),
+                Epochs = parse.GetValue(epochs) ?? defaults.Epochs,
+                Optimizer = parse.GetValue(optimizer)!,
+                LearningRate = parse.GetValue(lr),
+                Momentum = parse.GetValue(momentum),
+                WeightDecay = parse.GetValue(weightDecay),
+                BatchSize = parse.GetValue(batchSize),
+                LabelNoise = parse.GetValue(labelNoise),
+                Subset = parse.GetValue(subset),
+                Seed = parse.GetValue(seed),
+                Device = parse.GetValue(device)!,
+                Threads = parse.GetValue(threads),
+                WidthMultiplier = parse.GetValue(width),
+                Dropout = parse.GetValue(dropout),
+                MaxBatchesPerEpoch = parse.GetValue(maxBatches),
+                SkipEvaluation = parse.GetValue(skipEval),
+                CheckpointEvery = parse.GetValue(checkpointEvery),
+                KeepCheckpoints = parse.GetValue(keepCheckpoints),
+                Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
+                MonitorStop = parse.GetValue(monitorStop),
+                MonitorEvery = parse.GetValue(monitorEvery),
+                MonitorBudget = parse.GetValue(monitorBudget) is var budget && budget == 0 ? null : budget,
+            };
+            return Task.FromResult(ExecuteNew("train", settings, parse.GetValue(output)!, settings.Model, _ => [], cancellationToken, parse.GetValue(metricsPort), otlp).Code);
         });
         return command;
     }
@@ -148,30 +166,67 @@ internal static class TrainCommand
     /// <returns>The option.</returns>
     internal static Option<int?> MetricsPortOption() => new("--metrics-port")
     {
-        Description = "Serve the interaction monitor's metrics for Prometheus at http://127.0.0.1:PORT/metrics while training (with --monitor; a taken port is reported and training continues).",
+        Description = SpindleCommands.WithDefault("Serve the interaction monitor's metrics for Prometheus at http://127.0.0.1:PORT/metrics while training (with --monitor; a taken port is reported and training continues).", "none: no endpoint"),
     };
 
-    /// <summary>Runs a job, prints the report, and turns bad input into a message and exit code 1.</summary>
-    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken, int? metricsPort = null, MonitorOtlpOptions? otlp = null)
+    /// <summary>
+    /// Starts a new run: validates the settings, creates a unique run folder under <paramref name="outputFolder"/>
+    /// (atomically, with its <c>config.json</c>), and runs it through <see cref="Execute"/>.
+    /// </summary>
+    /// <returns>The exit code and the run folder (null when none was created).</returns>
+    internal static (int Code, string? RunFolder) ExecuteNew(
+        string verb, TrainSettings settings, string outputFolder, string prefix, Func<string, IReadOnlyList<TrainingCallback>> callbacks, CancellationToken cancellationToken, int? metricsPort = null, MonitorOtlpOptions? otlp = null)
     {
-        var created = false;
+        string runFolder;
         try
         {
             settings.Validate();
+            runFolder = RunFolder.CreateUnique(outputFolder, RunFolder.Stem(prefix), settings.Save);
+        }
+        catch (Exception e) when (e is ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            var reason = e is UnauthorizedAccessException ? "permission denied (the folder is not writable)" : e.Message;
+            Console.Error.WriteLine(e is ArgumentException ? $"spindle {verb}: {e.Message}" : $"spindle {verb}: --output {outputFolder}: cannot create a run folder there: {reason}");
+            return (1, null);
+        }
+
+        return (Execute(verb, settings, runFolder, resume: false, callbacks(runFolder), cancellationToken, metricsPort, otlp), runFolder);
+    }
+
+    /// <summary>
+    /// Runs a job, prints the report, and turns bad input into a message and exit code 1. The first Ctrl-C or SIGTERM
+    /// abandons the current step; the run folder keeps the last finished epoch, the command says how to resume and
+    /// exits with 130 (SIGINT) or 143 (SIGTERM).
+    /// </summary>
+    /// <param name="verb">The command's name, for messages.</param>
+    /// <param name="settings">The run's settings.</param>
+    /// <param name="runFolder">A new run folder (created when absent, removed again if the run fails before its first checkpoint), or with <paramref name="resume"/> the existing run.</param>
+    /// <param name="resume">Whether to continue the run in <paramref name="runFolder"/>.</param>
+    /// <param name="callbacks">Extra callbacks.</param>
+    /// <param name="cancellationToken">Stops after the current step.</param>
+    /// <param name="metricsPort">The Prometheus endpoint's port, or null.</param>
+    /// <param name="otlp">Where to export the metrics over OTLP, or null.</param>
+    /// <returns>The exit code.</returns>
+    internal static int Execute(string verb, TrainSettings settings, string runFolder, bool resume, IReadOnlyList<TrainingCallback> callbacks, CancellationToken cancellationToken, int? metricsPort = null, MonitorOtlpOptions? otlp = null)
+    {
+        var fresh = !resume;
+        using var interruption = Interruption.Listen(Console.Error, "abandoning the current step; the run keeps its last finished epoch");
+        using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Token);
+        try
+        {
+            settings.Validate();
+            var checkpoint = Path.Combine(runFolder, TrainingRunner.CheckpointFileName);
             if (resume)
             {
-                var trained = CheckpointFile.ReadMetadata(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)).Epoch;
-                if (settings.Epochs < trained)
-                {
-                    throw new ArgumentException($"--epochs {settings.Epochs} is below the {trained} epochs this run has already trained; give --epochs {trained} or more.");
-                }
+                resume = CheckResumable(runFolder, settings);
             }
 
-            created = !resume && !Directory.Exists(runFolder);
+            // A resumed run records a changed --epochs or --threads once its checkpoint has loaded (TrainingRunner).
             Directory.CreateDirectory(runFolder);
-
-            // On resume this records a changed --epochs or --threads; everything else is the run's own.
-            settings.Save(runFolder);
+            if (!resume)
+            {
+                settings.Save(runFolder);
+            }
 
             using var endpoint = metricsPort is int port ? PrometheusEndpoint.TryStart(port, Console.Error) : null;
             if (endpoint is not null)
@@ -189,21 +244,90 @@ internal static class TrainCommand
                 Console.WriteLine($"Metrics to the OTLP collector: {otlpExport.Url}{(settings.Monitor ? string.Empty : " (no monitor: give --monitor for the interaction metrics)")}");
             }
 
-            var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellationToken);
+            var (result, seconds) = TrainingRunner.Run(settings, runFolder, resume, callbacks, cancellation.Token);
             RunReport.Write(result, seconds, runFolder);
-            return result.Decision.Reason is StopReason.Diverged or StopReason.Cancelled ? 1 : 0;
+            if (result.Decision.Reason is StopReason.Cancelled)
+            {
+                var kept = File.Exists(checkpoint)
+                    ? string.Create(CultureInfo.InvariantCulture, $"{runFolder} keeps epoch {CheckpointFile.ReadMetadata(checkpoint).Epoch} ({TrainingRunner.CheckpointFileName}); the unfinished epoch was abandoned")
+                    : $"{runFolder} has no finished epoch yet; --resume starts it again from epoch 1";
+                var by = interruption.Signal is null ? "Stopped" : $"Interrupted by {interruption.SignalName}";
+                Console.WriteLine($"{by}: {kept}. Resume with: spindle train --run {runFolder} --resume");
+                return interruption.Signal is null ? 1 : interruption.ExitCode;
+            }
+
+            return result.Decision.Reason is StopReason.Diverged ? 1 : 0;
         }
-        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException)
+        catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"spindle {verb}: {e.Message}");
+            var message = e is UnauthorizedAccessException ? $"{runFolder}: permission denied ({e.Message})" : e.Message;
+            Console.Error.WriteLine($"spindle {verb}: {message}");
 
             // A new run that failed before its first checkpoint (bad data, vocabulary, device) leaves no folder behind.
-            if (created && !File.Exists(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)))
+            if (fresh && !File.Exists(Path.Combine(runFolder, TrainingRunner.CheckpointFileName)))
             {
-                Directory.Delete(runFolder, recursive: true);
+                TryDelete(runFolder);
             }
 
             return 1;
+        }
+        finally
+        {
+            Interruption.RestoreCursor();
+        }
+    }
+
+    /// <summary>
+    /// Checks that a run can be resumed before anything in its folder changes, and removes the temporary files of a
+    /// killed write. A run stopped before its first checkpoint (killed in epoch 1) is started again from epoch 1.
+    /// </summary>
+    /// <returns>Whether there is a checkpoint to resume from (false: train from the start in the same folder).</returns>
+    private static bool CheckResumable(string runFolder, TrainSettings settings)
+    {
+        var checkpoint = Path.Combine(runFolder, TrainingRunner.CheckpointFileName);
+        if (!File.Exists(checkpoint))
+        {
+            var metrics = Path.Combine(runFolder, TrainingRunner.MetricsFile);
+            if (File.Exists(metrics) && MetricsLogCallback.Read(metrics).Count > 0)
+            {
+                throw new InvalidDataException($"--run {runFolder}: {TrainingRunner.MetricsFile} records finished epochs but {TrainingRunner.CheckpointFileName} is missing, so the run cannot continue; start a new run.");
+            }
+
+            RemoveStale(runFolder);
+            Console.WriteLine($"{runFolder} has no {TrainingRunner.CheckpointFileName}: it stopped before finishing epoch 1. Training it again from epoch 1.");
+            return false;
+        }
+
+        var trained = CheckpointFile.ReadMetadata(checkpoint).Epoch;
+        if (settings.Epochs < trained)
+        {
+            throw new ArgumentException($"--epochs {settings.Epochs} is below the {trained} epochs this run has already trained; give --epochs {trained} or more.");
+        }
+
+        RemoveStale(runFolder);
+        return true;
+    }
+
+    private static void RemoveStale(string runFolder)
+    {
+        foreach (var file in RunFolder.RemoveStaleTemporaryFiles(runFolder))
+        {
+            Console.WriteLine($"Removed {file}, a temporary file left by a write that was killed.");
+        }
+    }
+
+    private static void TryDelete(string folder)
+    {
+        try
+        {
+            if (Directory.Exists(folder))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            Console.Error.WriteLine($"(could not remove {folder}: {e.Message})");
         }
     }
 }

@@ -70,6 +70,12 @@ internal sealed record TrainSettings
     /// <summary>Gets the monitor's check budget, the largest share of the loop's time checks may take; null for none (a check every K epochs).</summary>
     public double? MonitorBudget { get; init; } = 0.1;
 
+    /// <summary>Gets how many epochs pass between the checkpoints kept in checkpoints/ (0: none; last.ckpt and best.ckpt are always written).</summary>
+    public int CheckpointEvery { get; init; } = 1;
+
+    /// <summary>Gets how many of the most recent epoch checkpoints are kept (0: all).</summary>
+    public int KeepCheckpoints { get; init; }
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -119,6 +125,8 @@ internal sealed record TrainSettings
         Require(!Monitor || (Model != "bert-tiny" && Dataset != "sst2"), "--monitor masks input-image patches; it does not support bert-tiny or sst2 yet.");
         Require(MonitorEvery >= 1, "--monitor-every must be at least 1.");
         Require(MonitorBudget is null || (MonitorBudget > 0 && double.IsFinite(MonitorBudget.Value)), "--monitor-budget must be a positive share (0.1 for 10%), or 0 for no budget.");
+        Require(CheckpointEvery >= 0, $"--checkpoint-every must be at least 0 (0 keeps no epoch checkpoints), got {CheckpointEvery}.");
+        Require(KeepCheckpoints >= 0, $"--keep-checkpoints must be at least 0 (0 keeps all), got {KeepCheckpoints}.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

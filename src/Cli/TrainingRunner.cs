@@ -91,8 +91,14 @@ internal static class TrainingRunner
 
         if (settings.LabelNoise > 0)
         {
+            // The record is a function of the settings: a resumed run already has it and leaves its folder alone.
             var noisy = LabelNoise.Apply(train, settings.LabelNoise, settings.Seed);
-            noisy.Record.Save(Path.Combine(runFolder, NoiseFile));
+            var noisePath = Path.Combine(runFolder, NoiseFile);
+            if (!File.Exists(noisePath))
+            {
+                noisy.Record.Save(noisePath);
+            }
+
             train = noisy.Data;
         }
 
@@ -133,6 +139,13 @@ internal static class TrainingRunner
         if (resume)
         {
             var metadata = trainer.ResumeFrom(checkpoint);
+            if (metadata.TrainCount != train.Count)
+            {
+                throw new InvalidDataException($"{checkpoint}: trained on {metadata.TrainCount} samples, but the run's settings now give {train.Count}; the run cannot continue.");
+            }
+
+            // Only now, with the checkpoint loaded, does the resume change the folder (a changed --epochs or --threads).
+            settings.Save(runFolder);
             AnsiConsole.MarkupLine($"Resuming [bold]{Markup.Escape(runFolder)}[/] after epoch {metadata.Epoch}.");
         }
 
@@ -150,6 +163,9 @@ internal static class TrainingRunner
             trainer.Callbacks.Add(callback);
         }
 
+        // Last, so that the checkpoints it writes hold every other callback's state after the epoch.
+        trainer.Callbacks.Add(new CheckpointRetentionCallback(runFolder, settings.CheckpointEvery, settings.KeepCheckpoints, path => trainer.SaveCheckpoint(path, train.Count)));
+
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
             $"{settings.Model} ({model.parameters().Sum(p => p.numel()):N0} parameters) on {train.Name}: {train.Count} training / {test.Count} test samples, "
@@ -163,19 +179,16 @@ internal static class TrainingRunner
         var evaluated = settings.SkipEvaluation ? null : test;
         if (AnsiConsole.Profile.Capabilities.Interactive && !Console.IsOutputRedirected)
         {
-            return AnsiConsole.Progress()
-                .AutoClear(false)
-                .HideCompleted(false)
-                .Columns(new TaskDescriptionColumn { Alignment = Justify.Left }, new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            return ConsoleProgressCallback.CreateProgress(AnsiConsole.Console)
                 .Start(progress =>
                 {
-                    console = new ConsoleProgressCallback(progress, Console.Out);
+                    console = new ConsoleProgressCallback(progress, AnsiConsole.Console, Console.Out);
                     trainer.Callbacks.Insert(0, console);
                     return trainer.Fit(train, evaluated, cancellationToken);
                 });
         }
 
-        console = new ConsoleProgressCallback(null, Console.Out);
+        console = new ConsoleProgressCallback(null, null, Console.Out);
         trainer.Callbacks.Insert(0, console);
         return trainer.Fit(train, evaluated, cancellationToken);
     }

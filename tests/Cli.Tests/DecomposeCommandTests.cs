@@ -383,6 +383,25 @@ public class DecomposeCommandTests
         }
     }
 
+    [Test]
+    public void Plot_ExtractionFromARun_NamesTheRunAndEpochAndExplainsZ()
+    {
+        var provenance = new CheckProvenance { Run = "/data/runs/cnn-20261206-120000", Epoch = 7, Model = "cnn", Split = "train", SampleIndices = [0, 1, 2] };
+        var extraction = SyntheticExtraction(seed: 3, n: 5, samples: 3).WithProvenance(provenance);
+        var result = InteractionCheck.Analyze(extraction, new InteractionCheckOptions { BootstrapReplicates = 0 });
+
+        var plot = DecompositionPlot.Build(result.Fit, result.Z, "target: spindle ...\n" + DecompositionPlot.Source(extraction.Provenance));
+
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(result.Z, Is.GreaterThan(0));
+            Assert.That(plot.Axes.Title.Label.Text, Does.EndWith("run cnn-20261206-120000, epoch 7 (cnn), 3 train samples"));
+            Assert.That(plot.Axes.Left.Label.Text, Is.EqualTo("interaction strength / Z"));
+            Assert.That(plot.Axes.Bottom.Label.Text, Does.Contain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Z = {result.Z:G3}: the mean summed |I| of the salient order-1 interactions")));
+            Assert.That(DecompositionPlot.Source(null), Is.EqualTo("run and epoch not recorded in the extraction file"));
+        }
+    }
+
     private static readonly byte[] PngSignature = [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
     private static DecomposeSettings Settings(string[] files, bool json = false, bool noPng = false, string? png = null, string[]? baselines = null)

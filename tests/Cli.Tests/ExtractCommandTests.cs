@@ -72,7 +72,7 @@ public class ExtractCommandTests
         int code;
         try
         {
-            code = ExtractCommand.Create().Parse(["--outputs", file, "--out", saved]).Invoke();
+            code = ExtractCommand.Create().Parse(["--outputs", file, "--output", saved]).Invoke();
         }
         finally
         {
@@ -131,7 +131,7 @@ public class ExtractCommandTests
         int code;
         try
         {
-            code = ExtractCommand.Create().Parse(["--outputs", file, "--json", "--out", saved]).Invoke();
+            code = ExtractCommand.Create().Parse(["--outputs", file, "--json", "--output", saved]).Invoke();
         }
         finally
         {
@@ -166,7 +166,7 @@ public class ExtractCommandTests
         int code;
         try
         {
-            code = ExtractCommand.Create().Parse(["--outputs", file, "--out", Path.Combine(missing, "x.json")]).Invoke();
+            code = ExtractCommand.Create().Parse(["--outputs", file, "--output", Path.Combine(missing, "x.json")]).Invoke();
         }
         finally
         {

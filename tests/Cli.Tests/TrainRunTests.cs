@@ -62,12 +62,12 @@ public class TrainRunTests
             File.WriteAllText(Path.Combine(runFolder, TrainSettings.ConfigFile), "{");
         }
 
-        var (code, error) = InvokeTrain(["--resume", runFolder]);
+        var (code, error) = InvokeTrain(["--run", runFolder, "--resume"]);
 
         using (Assert.EnterMultipleScope())
         {
             Assert.That(code, Is.EqualTo(1));
-            Assert.That(error, Does.StartWith($"spindle train: --resume {runFolder}:"));
+            Assert.That(error, Does.StartWith($"spindle train: --run {runFolder}:"));
         }
     }
 
@@ -77,7 +77,7 @@ public class TrainRunTests
         var runFolder = Path.Combine(TestFolders.Create(), "run");
         TrainCommand.Execute("train", new TrainSettings { Model = "mlp", Epochs = 1, Subset = 100, BatchSize = 50 }, runFolder, resume: false, [], CancellationToken.None);
 
-        var (code, error) = InvokeTrain(["--resume", runFolder, "--epochs", "2", "--lr", "0.5"]);
+        var (code, error) = InvokeTrain(["--run", runFolder, "--resume", "--epochs", "2", "--lr", "0.5"]);
 
         using (Assert.EnterMultipleScope())
         {
@@ -96,7 +96,7 @@ public class TrainRunTests
         int code;
         try
         {
-            (code, _) = InvokeTrain(["--resume", runFolder, "--epochs", "2", "--threads", "1"]);
+            (code, _) = InvokeTrain(["--run", runFolder, "--resume", "--epochs", "2", "--threads", "1"]);
         }
         finally
         {

@@ -24,16 +24,16 @@ internal static class ExperimentCommand
     {
         var output = new Option<string>("--output") { Description = "Study folder: one record folder per run under runs/.", DefaultValueFactory = _ => DefaultEarlyStoppingFolder };
         var report = new Option<string>("--report") { Description = "Markdown report to write (figures beside it).", DefaultValueFactory = _ => DefaultEarlyStoppingReport };
-        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory (default: {FashionMnist.DefaultDirectory} when installed, else the embedded 4,000-image subset)." };
-        var models = new Option<string[]>("--models") { Description = "Models, space-separated.", DefaultValueFactory = _ => ["mlp", "cnn"], AllowMultipleArgumentsPerToken = true };
-        var sizes = new Option<int[]>("--train-sizes") { Description = "Training-set sizes (class-balanced subsets), space-separated.", DefaultValueFactory = _ => [1000, 10000], AllowMultipleArgumentsPerToken = true };
-        var noise = new Option<double[]>("--label-noise") { Description = "Fractions of training labels flipped, space-separated.", DefaultValueFactory = _ => [0, 0.1], AllowMultipleArgumentsPerToken = true };
-        var seeds = new Option<int[]>("--seeds") { Description = "Seeds, space-separated.", DefaultValueFactory = _ => [0, 1, 2], AllowMultipleArgumentsPerToken = true };
-        var selection = new Option<int[]>("--selection-seeds") { Description = "Seeds whose runs choose the rule; the other seeds' runs only report it.", DefaultValueFactory = _ => [0], AllowMultipleArgumentsPerToken = true };
+        var data = new Option<string?>("--data") { Description = SpindleCommands.WithDefault("Fashion-MNIST directory.", $"{FashionMnist.DefaultDirectory} when installed, else the embedded 4,000-image subset") };
+        var models = new Option<string[]>("--models") { Description = SpindleCommands.WithDefault("Models, space-separated.", "mlp cnn"), AllowMultipleArgumentsPerToken = true };
+        var sizes = new Option<int[]>("--train-sizes") { Description = SpindleCommands.WithDefault("Training-set sizes (class-balanced subsets), space-separated.", "1000 10000"), AllowMultipleArgumentsPerToken = true };
+        var noise = new Option<double[]>("--label-noise") { Description = SpindleCommands.WithDefault("Fractions of training labels flipped, space-separated.", "0 0.1"), AllowMultipleArgumentsPerToken = true };
+        var seeds = new Option<int[]>("--seeds") { Description = SpindleCommands.WithDefault("Seeds, space-separated.", "0 1 2"), AllowMultipleArgumentsPerToken = true };
+        var selection = new Option<int[]>("--selection-seeds") { Description = SpindleCommands.WithDefault("Seeds whose runs choose the rule, space-separated; the other seeds' runs only report it.", "0"), AllowMultipleArgumentsPerToken = true };
         var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 30 };
-        var testSamples = new Option<int>("--test-samples") { Description = "Size of the fixed class-balanced test subset every epoch is evaluated on.", DefaultValueFactory = _ => 5000 };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
-        var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: write the report from the records already saved." };
+        var testSamples = new Option<int>("--test-sample-count") { Description = "Size of the fixed class-balanced test subset every epoch is evaluated on.", DefaultValueFactory = _ => 5000 };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
+        var reportOnly = new Option<bool>("--report-only") { Description = SpindleCommands.WithDefault("Train nothing: write the report from the records already saved.", "off") };
         var command = new Command(
             "early-stopping",
             "Train the study's runs (monitor arm: a check every epoch, no stopping; validation arm: 10% held out, patience 5), then simulate every candidate stopping rule on the saved series and write the report.")
@@ -48,16 +48,19 @@ internal static class ExperimentCommand
                 {
                     Folder = parse.GetValue(output)!,
                     DataDirectory = parse.GetValue(data) ?? (FashionMnist.IsInstalled ? FashionMnist.DefaultDirectory : null),
-                    Models = parse.GetValue(models)!,
-                    TrainSizes = parse.GetValue(sizes)!,
-                    LabelNoise = parse.GetValue(noise)!,
-                    Seeds = parse.GetValue(seeds)!,
-                    SelectionSeeds = parse.GetValue(selection)!,
+                    Models = SpindleCommands.GetList(parse, models, ["mlp", "cnn"]),
+                    TrainSizes = SpindleCommands.GetList(parse, sizes, [1000, 10000]),
+                    LabelNoise = SpindleCommands.GetList(parse, noise, [0, 0.1]),
+                    Seeds = SpindleCommands.GetList(parse, seeds, [0, 1, 2]),
+                    SelectionSeeds = SpindleCommands.GetList(parse, selection, [0]),
                     Epochs = parse.GetValue(epochs),
                     TestSamples = parse.GetValue(testSamples),
                     Threads = parse.GetValue(threads),
                 };
-                return Task.FromResult(RunEarlyStopping(settings, parse.GetValue(report)!, parse.GetValue(reportOnly), cancellationToken));
+                using var interruption = Interruption.Listen(Console.Error, "stopping after the current step; finished runs are kept");
+                using var cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, interruption.Token);
+                var code = RunEarlyStopping(settings, parse.GetValue(report)!, parse.GetValue(reportOnly), cancellation.Token);
+                return Task.FromResult(interruption.Signal is null ? code : interruption.ExitCode);
             }
             catch (Exception e) when (e is ArgumentException or InvalidDataException or IOException or UnauthorizedAccessException)
             {
@@ -137,7 +140,7 @@ internal static class ExperimentCommand
 
         if (settings.TestSamples < 10)
         {
-            throw new ArgumentException("--test-samples: need at least 10.");
+            throw new ArgumentException("--test-sample-count: need at least 10.");
         }
 
         if (settings.Threads is < 1)

@@ -31,12 +31,12 @@ public static class CheckpointFile
     /// <param name="path">The checkpoint file.</param>
     /// <returns>The metadata.</returns>
     /// <exception cref="InvalidDataException">The file is not a checkpoint of this format.</exception>
-    public static CheckpointMetadata ReadMetadata(string path)
+    public static CheckpointMetadata ReadMetadata(string path) => Guard(path, () =>
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
         return ReadHeader(reader, path);
-    }
+    });
 
     internal static void Write(string path, CheckpointMetadata metadata, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
     {
@@ -61,7 +61,7 @@ public static class CheckpointFile
         });
     }
 
-    internal static CheckpointMetadata Read(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer)
+    internal static CheckpointMetadata Read(string path, nn.Module<Tensor, Tensor> model, OptimizerHelper optimizer) => Guard(path, () =>
     {
         using var stream = File.OpenRead(path);
         using var reader = new BinaryReader(stream);
@@ -76,7 +76,7 @@ public static class CheckpointFile
         }
 
         return metadata;
-    }
+    });
 
     /// <summary>Loads only the model weights of a checkpoint (for analysis; the optimizer state and RNG are left alone).</summary>
     /// <param name="path">The checkpoint file.</param>
@@ -86,13 +86,33 @@ public static class CheckpointFile
     public static CheckpointMetadata ReadModel(string path, nn.Module<Tensor, Tensor> model)
     {
         ArgumentNullException.ThrowIfNull(model);
-        using var stream = File.OpenRead(path);
-        using var reader = new BinaryReader(stream);
-        var metadata = ReadHeader(reader, path);
-        CheckModelType(metadata, model, path);
-        ReadGeneratorState(reader, path);
-        model.load(reader, strict: true);
-        return metadata;
+        return Guard(path, () =>
+        {
+            using var stream = File.OpenRead(path);
+            using var reader = new BinaryReader(stream);
+            var metadata = ReadHeader(reader, path);
+            CheckModelType(metadata, model, path);
+            ReadGeneratorState(reader, path);
+            model.load(reader, strict: true);
+            return metadata;
+        });
+    }
+
+    /// <summary>Turns the end of a truncated file (and malformed metadata) into an error that names the file.</summary>
+    private static T Guard<T>(string path, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint is truncated ({new FileInfo(path).Length} bytes; it ends before its model or optimizer state is complete).", e);
+        }
+        catch (JsonException e)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint's metadata is not valid ({e.Message}).", e);
+        }
     }
 
     private static void CheckModelType(CheckpointMetadata metadata, nn.Module<Tensor, Tensor> model, string path)
