@@ -34,7 +34,7 @@ internal sealed class OtlpExport : IDisposable
     public static Option<string?> EndpointOption() => new("--otlp-endpoint")
     {
         Description = "Send the interaction monitor's metrics to an OpenTelemetry collector at this OTLP URL while training (with --monitor), "
-            + "e.g. http://localhost:4318 (v1/metrics is added) or http://localhost:4317 with --otlp-protocol grpc; every 10 s and at the end. Default: no export.",
+            + "e.g. http://localhost:4318 (v1/metrics is added) or http://localhost:4317 with --otlp-protocol grpc; every 10 s and at the end. [default: none, no export]",
     };
 
     /// <summary>The <c>--otlp-protocol</c> option.</summary>

@@ -22,7 +22,7 @@ public class KilledRunTests
     {
         var output = TestFolders.Create();
         var childOutput = new StringBuilder();
-        using var child = StartSpindle(childOutput, "train", "--model", "cnn", "--subset", "200", "--batch-size", "50", "--epochs", "500", "--seed", "2", "--threads", "1", "--monitor", "--output", output);
+        using var child = StartSpindle(childOutput, "train", "--model", "cnn", "--subset", "200", "--batch-size", "50", "--epochs", "500", "--seed", "2", "--threads", "1", "--monitor", "--monitor-budget", "0", "--output", output);
         string? runFolder = null;
         try
         {

@@ -27,7 +27,7 @@ public class ReportCommandTests
     public void TrainMonitoredRun()
     {
         _trainedRun = Path.Combine(TestFolders.Create(), "cnn-run");
-        var settings = new TrainSettings { Model = "cnn", Epochs = 3, Subset = 200, BatchSize = 50, Seed = 5, LabelNoise = 0.1, Monitor = true, Threads = 1 };
+        var settings = new TrainSettings { Model = "cnn", Epochs = 3, Subset = 200, BatchSize = 50, Seed = 5, LabelNoise = 0.1, Monitor = true, MonitorBudget = null, Threads = 1 };
         var previous = Console.Out;
         Console.SetOut(new StringWriter());
         try
@@ -194,6 +194,7 @@ public class ReportCommandTests
         var options = new MonitorOptions
         {
             RunFolder = runFolder,
+            CheckBudget = null,
             StopTraining = stopTraining,
             EarlyStopping = new EarlyStoppingOptions { Mode = EarlyStoppingMode.NoImprovement, Patience = 1, WarmUpChecks = 0, Smoothing = 1, MinDelta = 0.99, MinDeltaKind = MinDeltaKind.Relative },
         };

@@ -20,8 +20,8 @@ internal static class ReportCommand
     /// <returns>The command.</returns>
     public static Command Create()
     {
-        var run = new Option<string>("--run") { Description = "The run folder to report on; it must hold monitor.jsonl (train with --monitor).", Required = true };
-        var output = new Option<string?>("--output") { Description = $"Folder for {MarkdownFile} and the PNGs (default: {DefaultFolder}/ inside the run folder)." };
+        var run = new Option<string>("--run") { Description = SpindleCommands.WithDefault("The run folder to report on; it must hold monitor.jsonl (train with --monitor).", "none, required"), Required = true };
+        var output = new Option<string?>("--output") { Description = SpindleCommands.WithDefault($"Folder for {MarkdownFile} and the PNGs.", $"{DefaultFolder}/ inside the run folder") };
         var command = new Command("report", "Write a markdown report with PNG plots of a monitored run: spindle, decay and cancellation mass over epochs beside loss and accuracy, per-order distributions, the stop, fit warnings.")
         {
             run, output,

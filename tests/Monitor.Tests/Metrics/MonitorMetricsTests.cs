@@ -1,5 +1,6 @@
 using System.Diagnostics.Metrics;
 using Spindle.Monitor.Checks;
+using Spindle.Monitor.EarlyStopping;
 using Spindle.Monitor.Metrics;
 using Spindle.Monitor.Monitoring;
 using Spindle.Monitor.Tests.Monitoring;
@@ -44,7 +45,9 @@ internal sealed class MonitorMetricsTests
         listener.Start();
 
         using var fixture = new MonitorFixture();
-        using var monitor = fixture.Create(new MonitorOptions { RunId = runId, Check = MonitorFixture.CheckOptions });
+        // A rise rule, whose threshold exists from the first check (the default slope rule has none until its window fills).
+        var rise = new EarlyStoppingOptions { Mode = EarlyStoppingMode.RiseAboveMinimum, Signal = EarlyStoppingSignal.SpindleMass, MinDelta = 1.5, Smoothing = 3 };
+        using var monitor = fixture.Create(new MonitorOptions { RunId = runId, Check = MonitorFixture.CheckOptions, EarlyStopping = rise });
         monitor.OnEpochEnd(1);
         var record = monitor.LastRecord!;
         var summary = record.Check.Summary!;
@@ -139,7 +142,7 @@ internal sealed class MonitorMetricsTests
         var runId = "overhead-" + Guid.NewGuid().ToString("N");
         using var collector = new Collector(runId);
         using var fixture = new MonitorFixture();
-        using var monitor = fixture.Create(new MonitorOptions { RunId = runId, Check = MonitorFixture.CheckOptions });
+        using var monitor = fixture.Create(new MonitorOptions { RunId = runId, Check = MonitorFixture.CheckOptions, CheckBudget = null });
 
         MonitorMetrics.RecordEpoch(runId, 1, trainingSeconds: 2.0);
         var beforeAnyCheck = collector.Measurements.Count(m => m.Name == "training.interaction.check.overhead");
