@@ -21,6 +21,7 @@ internal static class ExperimentCommand
         Evidence.ClaimsStudy.Command(),
         Evidence.NoiseStudy.Command(),
         Evidence.SolverStudy.Command(),
+        Evidence.SensitivityStudy.Command(),
     };
 
     private static Command EarlyStopping()
