@@ -22,6 +22,7 @@ internal static class ExperimentCommand
         Evidence.NoiseStudy.Command(),
         Evidence.SolverStudy.Command(),
         Evidence.SensitivityStudy.Command(),
+        Evidence.DynamicsStudy.Command(),
     };
 
     private static Command EarlyStopping()

@@ -31,7 +31,7 @@ internal static class NoiseStudy
         var size = new Option<int>("--train-size") { Description = "Training images of the target (as in 'experiment claims', whose models are reused).", DefaultValueFactory = _ => 500 };
         var epochs = new Option<int>("--epochs") { Description = "Epochs of the target.", DefaultValueFactory = _ => 15 };
         var sigmas = new Option<double[]>("--sigmas") { Description = "Standard deviations σ of the Gaussian noise added to every parameter, space-separated (0 is always included).", DefaultValueFactory = _ => [0.001, 0.003, 0.01, 0.03], AllowMultipleArgumentsPerToken = true };
-        var draws = new Option<int>("--draws") { Description = "Noise draws per σ.", DefaultValueFactory = _ => 3 };
+        var draws = new Option<int>("--draws") { Description = "Noise draws per σ.", DefaultValueFactory = _ => 2 };
         var epsilons = new Option<double[]>("--epsilons") { Description = "FGSM step sizes ε in raw pixel units (pixels in [0, 1]), space-separated (0 is always included).", DefaultValueFactory = _ => [0.01, 0.03, 0.1, 0.3], AllowMultipleArgumentsPerToken = true };
         var probes = new Option<int>("--probes") { Description = "Probe images (the first of the target's training part).", DefaultValueFactory = _ => 12 };
         return EvidenceStudy.Create(

@@ -31,6 +31,12 @@ internal static class Stats
     /// <returns>The text.</returns>
     public static string Spread(IReadOnlyCollection<double> values, string format = "F3")
     {
+        var finite = values.Where(double.IsFinite).ToList();
+        if (finite.Count < values.Count)
+        {
+            return finite.Count == 0 ? "n/a" : $"{Spread(finite, format)} ({values.Count - finite.Count} n/a)";
+        }
+
         if (values.Count == 0)
         {
             return "n/a";
