@@ -124,7 +124,7 @@ internal static class EvidenceStudy
         var output = new Option<string>("--output") { Description = "Study folder: results.jsonl, one line per finished unit (a rerun resumes).", DefaultValueFactory = _ => $"experiments/evidence/{name}" };
         var report = new Option<string>("--report") { Description = "Markdown report to write (figures in a folder of the same name beside it).", DefaultValueFactory = _ => $"docs/results/{name}.md" };
         var models = new Option<string>("--models-folder") { Description = "Folder of the trained models the studies share (checkpoints and records; trained when missing).", DefaultValueFactory = _ => DefaultModelsFolder };
-        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory (default: {FashionMnist.DefaultDirectory} when installed, else the embedded 4,000-image subset)." };
+        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory, or 'embedded' for the embedded 4,000-image subset (default: {FashionMnist.DefaultDirectory} when installed, else the embedded subset)." };
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds, space-separated.", DefaultValueFactory = _ => defaultSeeds, AllowMultipleArgumentsPerToken = true };
         var testSamples = new Option<int>("--test-samples") { Description = "Size of the fixed class-balanced test subset models are evaluated on.", DefaultValueFactory = _ => 1000 };
         var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
@@ -161,7 +161,12 @@ internal static class EvidenceStudy
                     throw new ArgumentException("--test-samples: need at least 10.");
                 }
 
-                var dataDirectory = parse.GetValue(data) ?? (FashionMnist.IsInstalled ? FashionMnist.DefaultDirectory : null);
+                var dataValue = parse.GetValue(data);
+                var dataDirectory = dataValue == "embedded" ? null : dataValue ?? (FashionMnist.IsInstalled ? FashionMnist.DefaultDirectory : null);
+                if (dataDirectory is not null && !Directory.Exists(dataDirectory))
+                {
+                    throw new ArgumentException($"--data {dataDirectory}: no such directory; give a Fashion-MNIST directory or 'embedded'.");
+                }
                 var tokens = parse.Tokens.Select(token => token.Value).ToList();
                 var start = tokens.IndexOf(name);
                 var context = new EvidenceContext
