@@ -119,10 +119,7 @@ internal static class DynamicsStudy
                 var name = Path.GetFileName(folder)["monitor-".Length..];
                 var seed = int.Parse(name[(name.LastIndexOf("-seed", StringComparison.Ordinal) + 5)..], CultureInfo.InvariantCulture);
                 var group = "adam-" + name[..name.LastIndexOf("-seed", StringComparison.Ordinal)];
-                if (context.Seeds.Contains(seed))
-                {
-                    all.Add(new Series(group, "early-stopping records", seed, Parse(DynamicsRecorder.ReadLines(folder), epochs)));
-                }
+                all.Add(new Series(group, "early-stopping records", seed, Parse(DynamicsRecorder.ReadLines(folder), epochs)));
             }
         }
 
@@ -154,7 +151,7 @@ internal static class DynamicsStudy
         text.AppendLine($"- Command: `{context.CommandLine}`.");
         text.AppendLine($"- Recorded series (read, not retrained): `{recorded}/monitor-*`, written by `spindle experiment early-stopping` (Adam 1e-3, batch 64; mlp and cnn; 1,000 and 10,000 class-balanced images; 0% and 10% flipped labels; test loss on 5,000 test images; cut here to epochs 0-{epochs}).");
         text.AppendLine($"- New runs ({context.Zoo.DataDescription}): `cnn`, {(runs.Count > 0 ? runs[0].TrainCount : 0)} class-balanced images, batch 64, {epochs} epochs, test loss on a fixed class-balanced subset of {context.Zoo.Test.Count} test images. Arms: *adam, 5% noise*; *sgd*: SGD lr 0.05, momentum 0.9, 10% noise; *cosine*: Adam 1e-3 with a cosine schedule from 1e-3 to 0 over the run, 10% noise; *vgg11*: VGG-11 at width 0.25 with Adam 1e-3, 10% noise. None was tuned.");
-        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {DynamicsRecorder.ProbeCount} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds: {List(context.Seeds)}.").AppendLine();
+        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {DynamicsRecorder.ProbeCount} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds of the new runs: {List(context.Seeds)}; the recorded series are read for every seed they hold.").AppendLine();
         if (series.Count == 0)
         {
             text.AppendLine("**Not run: no records.**");
