@@ -96,7 +96,7 @@ public class EvidenceStudyTests
     public void Sensitivity_TinyRun_RecordsEveryChoice()
     {
         var folder = TestFolders.Create();
-        var (code, _, error) = Invoke(["sensitivity", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--variable-seeds", "1", "--variable-counts", "4", "--probe-counts", "3", "--baselines", "1", "--test-samples", "20", "--threads", "1", .. Paths(folder, "sensitivity")]);
+        var (code, _, error) = Invoke(["sensitivity", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--variable-seeds", "1", "--variable-counts", "4", "--probe-counts", "3", "--probes", "2", "--baselines", "1", "--test-samples", "20", "--threads", "1", .. Paths(folder, "sensitivity")]);
 
         var variants = Records(folder, "sensitivity").Select(r => (string)r["variant"]!).ToList();
         using (Assert.EnterMultipleScope())
@@ -120,7 +120,7 @@ public class EvidenceStudyTests
         File.WriteAllLines(Path.Combine(recorded, "epochs.jsonl"), lines);
         File.WriteAllText(Path.Combine(recorded, "done.json"), "{}");
 
-        var (code, _, error) = Invoke(["dynamics", "--data", "embedded", "--arms", "cosine", "--seeds", "0", "--train-size", "50", "--epochs", "2", "--recorded-runs", Path.Combine(folder, "recorded"), "--test-samples", "20", "--threads", "1", .. Paths(folder, "dynamics")]);
+        var (code, _, error) = Invoke(["dynamics", "--data", "embedded", "--arms", "cosine", "--seeds", "0", "--train-size", "50", "--epochs", "2", "--probes", "2", "--recorded-runs", Path.Combine(folder, "recorded"), "--test-samples", "20", "--threads", "1", .. Paths(folder, "dynamics")]);
 
         var report = File.ReadAllText(Path.Combine(folder, "docs", "dynamics.md"));
         var newLines = Spindle.Cli.Experiments.Evidence.DynamicsRecorder.ReadLines(Path.Combine(folder, "dynamics", "runs", "cosine-cnn-50-noise10-seed0"));

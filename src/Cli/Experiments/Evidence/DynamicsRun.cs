@@ -34,9 +34,6 @@ internal sealed record DynamicsRun(string Arm, string Model, int TrainCount, dou
 /// </summary>
 internal static class DynamicsRecorder
 {
-    /// <summary>The probes of a run.</summary>
-    public const int ProbeCount = 12;
-
     /// <summary>Samples per step.</summary>
     public const int BatchSize = 64;
 
@@ -50,9 +47,10 @@ internal static class DynamicsRecorder
     /// <param name="folder">Its folder.</param>
     /// <param name="zoo">The data (the zoo's training set and fixed test subset).</param>
     /// <param name="epochs">Epochs.</param>
+    /// <param name="probeCount">Probes: the first training images whose labels were not flipped.</param>
     /// <param name="log">Progress.</param>
     /// <param name="cancellationToken">Stops after the current step; the run is then trained again by a rerun.</param>
-    public static void Record(DynamicsRun run, string folder, ModelZoo zoo, int epochs, TextWriter log, CancellationToken cancellationToken)
+    public static void Record(DynamicsRun run, string folder, ModelZoo zoo, int epochs, int probeCount, TextWriter log, CancellationToken cancellationToken)
     {
         if (IsComplete(folder))
         {
@@ -81,7 +79,7 @@ internal static class DynamicsRecorder
             ? (TorchSharp.Modules.OptimizerHelper)optim.SGD(model.parameters(), 0.05, momentum: 0.9)
             : optim.Adam(model.parameters(), 1e-3);
         var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, BatchSize = BatchSize, Seed = run.Seed });
-        int[] probeIndices = [.. Enumerable.Range(0, train.Count).Where(i => !flipped.Contains(i)).Take(ProbeCount)];
+        int[] probeIndices = [.. Enumerable.Range(0, train.Count).Where(i => !flipped.Contains(i)).Take(probeCount)];
         var (probes, labels) = train.Batch(probeIndices);
         using var check = new InteractionCheck(
             VariableChoice.Default.Build(),

@@ -28,12 +28,13 @@ internal static class DynamicsStudy
         var recorded = new Option<string>("--recorded-runs") { Description = "Folder of the early-stopping study's run folders, read for the Adam arms (monitor-* runs); missing: those arms are left out.", DefaultValueFactory = _ => "experiments/early-stopping/runs" };
         var arms = new Option<string[]>("--arms") { Description = $"New arms to train, space-separated ({string.Join(", ", KnownArms)}): cnn on --train-size images with Adam and 5% noise; SGD 0.05 momentum 0.9, 10% noise; Adam with a cosine schedule, 10% noise; vgg11 (width 0.25) with Adam, 10% noise.", DefaultValueFactory = _ => KnownArms, AllowMultipleArgumentsPerToken = true };
         var size = new Option<int>("--train-size") { Description = "Training images of the new arms (class-balanced).", DefaultValueFactory = _ => 1000 };
-        var epochs = new Option<int>("--epochs") { Description = "Epochs of the new arms; the recorded series are cut to the same length.", DefaultValueFactory = _ => 20 };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs of the new arms; the recorded series are cut to the same length.", DefaultValueFactory = _ => 15 };
+        var probes = new Option<int>("--probes") { Description = "Probes of the new arms' checks (the first training images whose labels were not flipped; the recorded series used 12).", DefaultValueFactory = _ => 12 };
         return EvidenceStudy.Create(
             Name,
             "Two-phase dynamics (Figure 3): spindle, decay and cancellation mass with intervals at every epoch beside train and test loss, for the early-stopping records and new arms (5% noise, SGD, cosine schedule, VGG-11).",
             [0, 1, 2],
-            [recorded, arms, size, epochs],
+            [recorded, arms, size, epochs, probes],
             (parse, context, token) =>
             {
                 var armList = parse.GetValue(arms)!;
@@ -44,9 +45,10 @@ internal static class DynamicsStudy
 
                 var trainSize = parse.GetValue(size);
                 var epochCount = parse.GetValue(epochs);
-                if (trainSize < 10 || trainSize % 10 != 0 || epochCount < 2)
+                var probeCount = parse.GetValue(probes);
+                if (trainSize < 10 || trainSize % 10 != 0 || epochCount < 2 || probeCount < 2)
                 {
-                    throw new ArgumentException("--train-size: need a positive multiple of the 10 classes; --epochs: at least 2.");
+                    throw new ArgumentException("--train-size: need a positive multiple of the 10 classes; --epochs: at least 2; --probes: at least 2.");
                 }
 
                 var runs = armList.SelectMany(a => context.Seeds.Select(s => NewRun(a, trainSize, s))).ToList();
@@ -55,11 +57,11 @@ internal static class DynamicsStudy
                     foreach (var run in runs)
                     {
                         token.ThrowIfCancellationRequested();
-                        DynamicsRecorder.Record(run, Path.Combine(context.Folder, "runs", run.Name), context.Zoo, epochCount, context.Log, token);
+                        DynamicsRecorder.Record(run, Path.Combine(context.Folder, "runs", run.Name), context.Zoo, epochCount, probeCount, context.Log, token);
                     }
                 }
 
-                Report(context, parse.GetValue(recorded)!, runs, epochCount);
+                Report(context, parse.GetValue(recorded)!, runs, epochCount, probeCount);
                 return 0;
             });
     }
@@ -141,7 +143,7 @@ internal static class DynamicsStudy
         return best?.Number ?? -1;
     }
 
-    private static void Report(EvidenceContext context, string recorded, List<DynamicsRun> runs, int epochs)
+    private static void Report(EvidenceContext context, string recorded, List<DynamicsRun> runs, int epochs, int probes)
     {
         var series = Load(context, recorded, runs, epochs);
         var text = new StringBuilder();
@@ -151,7 +153,7 @@ internal static class DynamicsStudy
         text.AppendLine($"- Command: `{context.CommandLine}`.");
         text.AppendLine($"- Recorded series (read, not retrained): `{recorded}/monitor-*`, written by `spindle experiment early-stopping` (Adam 1e-3, batch 64; mlp and cnn; 1,000 and 10,000 class-balanced images; 0% and 10% flipped labels; test loss on 5,000 test images; cut here to epochs 0-{epochs}).");
         text.AppendLine($"- New runs ({context.Zoo.DataDescription}): `cnn`, {(runs.Count > 0 ? runs[0].TrainCount : 0)} class-balanced images, batch 64, {epochs} epochs, test loss on a fixed class-balanced subset of {context.Zoo.Test.Count} test images. Arms: *adam, 5% noise*; *sgd*: SGD lr 0.05, momentum 0.9, 10% noise; *cosine*: Adam 1e-3 with a cosine schedule from 1e-3 to 0 over the run, 10% noise; *vgg11*: VGG-11 at width 0.25 with Adam 1e-3, 10% noise. None was tuned.");
-        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {DynamicsRecorder.ProbeCount} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds of the new runs: {List(context.Seeds)}; the recorded series are read for every seed they hold.").AppendLine();
+        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {probes} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds of the new runs: {List(context.Seeds)}; the recorded series are read for every seed they hold.").AppendLine();
         if (series.Count == 0)
         {
             text.AppendLine("**Not run: no records.**");

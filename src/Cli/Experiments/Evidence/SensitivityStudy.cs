@@ -30,14 +30,15 @@ internal static class SensitivityStudy
         var counts = new Option<int[]>("--variable-counts") { Description = "Numbers n of variables besides the default 8, space-separated (2..12; 2^n masked passes per probe).", DefaultValueFactory = _ => [6, 10], AllowMultipleArgumentsPerToken = true };
         var probes = new Option<int[]>("--probe-counts") { Description = "Probe counts besides the default 12, space-separated.", DefaultValueFactory = _ => [4, 8, 16, 32], AllowMultipleArgumentsPerToken = true };
         var baselines = new Option<int>("--baselines") { Description = "Baseline models k for the SIM and the A_gen/A_non split.", DefaultValueFactory = _ => 1 };
+        var baseProbes = new Option<int>("--probes") { Description = "Probe count of the default choice and of every variable variant.", DefaultValueFactory = _ => 12 };
         return EvidenceStudy.Create(
             Name,
             "Sensitivity: the claims study's checkpoints checked under other variable seeds, n, probe counts, feature maps and a black baseline; which conclusions survive, and how wide the intervals are.",
             [0, 1, 2],
-            [models, size, epochs, variableSeeds, counts, probes, baselines],
+            [models, size, epochs, variableSeeds, counts, probes, baselines, baseProbes],
             (parse, context, token) =>
             {
-                var settings = new Settings(parse.GetValue(models)!, parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(variableSeeds)!, parse.GetValue(counts)!, parse.GetValue(probes)!, parse.GetValue(baselines));
+                var settings = new Settings(parse.GetValue(models)!, parse.GetValue(size), parse.GetValue(epochs), parse.GetValue(variableSeeds)!, parse.GetValue(counts)!, parse.GetValue(probes)!, parse.GetValue(baselines), parse.GetValue(baseProbes));
                 settings.Validate();
                 var records = context.Records();
                 var cache = new Dictionary<string, List<InteractionExtraction>>(StringComparer.Ordinal);
@@ -172,7 +173,7 @@ internal static class SensitivityStudy
         text.AppendLine("## Setup").AppendLine();
         text.AppendLine($"- Command: `{context.CommandLine}`.");
         text.AppendLine($"- Checkpoints: the models of [the claims study](claims.md) ({string.Join(", ", settings.Models)}; {settings.TrainSize} training images, {settings.Epochs} epochs, Adam; seeds {List(context.Seeds)}): the target after epoch 1 and at the end, and baselines 1..{settings.Baselines}. Data: {context.Zoo.DataDescription}.");
-        text.AppendLine("- Default: n = 8 input patches of a 4x4 grid (`RandomCentral(8, seed 0, margin 0)`), masked to 0 after normalisation (the mean intensity), 12 probes (the first images of the target's training part), exact solver, `InteractionCheck.AnalyzeSeries([epoch 1, final])` with 200 bootstrap replicates (90% intervals). Feature maps: relu2 of the CNN, 8x8 grid, one-cell margin. *black*: masked patches set to raw pixel 0 (-0.81 after normalisation).");
+        text.AppendLine($"- Default: n = 8 input patches of a 4x4 grid (`RandomCentral(8, seed 0, margin 0)`), masked to 0 after normalisation (the mean intensity), {settings.BaseProbes} probes (the first images of the target's training part), exact solver, `InteractionCheck.AnalyzeSeries([epoch 1, final])` with 200 bootstrap replicates (90% intervals). Feature maps: relu2 of the CNN, 8x8 grid, one-cell margin. *black*: masked patches set to raw pixel 0 (-0.81 after normalisation).");
         text.AppendLine($"- Conclusions tested per choice and seed: (1) the spindle mass rose from epoch 1 to the end, significantly by the paired bootstrap; (2) A_non has a higher mean order than A_gen (Claims 1-2); (3) A_gen decay-shaped; (4) A_non spindle-shaped; and the value of SIM (k = {settings.Baselines} baseline{(settings.Baselines == 1 ? string.Empty : "s")}). Probe-count variants use the first probes of one extraction of the most probes (τ and Z recomputed from the kept probes).").AppendLine();
         var table = new List<string[]>();
         var widths = new List<(int Probes, double Width)>();
@@ -225,6 +226,14 @@ internal static class SensitivityStudy
                 [new PlotSeries("mean ± sd over seeds", EvidencePlots.Palette[1], [.. perCount.Select(Stats.Mean)], [.. perCount.Select(Stats.StandardDeviation)])],
                 logX: true);
             text.AppendLine($"![interval width]({link})").AppendLine();
+            text.AppendLine("Width of the 90% interval of the final spindle mass relative to its value, and how often the paired bootstrap called the rise from epoch 1 significant, by probe count (default variables):").AppendLine();
+            text.Append(Table(
+                ["probes", "interval width / value", "rise significant"],
+                counts.Select((c, i) =>
+                {
+                    var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(Key(settings.Variants().First(v => v.Choice == VariableChoice.Default && v.Probes == c), m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+                    return (IReadOnlyList<string>)[c.ToString(CultureInfo.InvariantCulture), Stats.Spread(perCount[i], "F2"), $"{rows.Count(r => (bool)r["riseSignificant"]!)}/{rows.Count}"];
+                })));
         }
 
         text.AppendLine("## What this says").AppendLine();
@@ -255,27 +264,27 @@ internal static class SensitivityStudy
     /// <summary>One analyst's choice: the variables and the probe count.</summary>
     private sealed record Variant(string Id, string Label, VariableChoice Choice, int Probes);
 
-    private sealed record Settings(string[] Models, int TrainSize, int Epochs, int[] VariableSeeds, int[] VariableCounts, int[] ProbeCounts, int Baselines)
+    private sealed record Settings(string[] Models, int TrainSize, int Epochs, int[] VariableSeeds, int[] VariableCounts, int[] ProbeCounts, int Baselines, int BaseProbes)
     {
         public IEnumerable<Variant> Variants()
         {
             var d = VariableChoice.Default;
-            yield return new Variant("default", "default (input n=8, seed 0, mean, 12 probes)", d, 12);
-            foreach (var p in ProbeCounts.Where(p => p != 12))
+            yield return new Variant("default", string.Create(CultureInfo.InvariantCulture, $"default (input n=8, seed 0, mean, {BaseProbes} probes)"), d, BaseProbes);
+            foreach (var p in ProbeCounts.Where(p => p != BaseProbes))
             {
                 yield return new Variant($"probes{p}", $"{p} probes", d, p);
             }
 
             foreach (var s in VariableSeeds.Where(s => s != 0))
             {
-                yield return new Variant($"seed{s}", $"variable seed {s}", d with { Seed = s }, 12);
+                yield return new Variant($"seed{s}", $"variable seed {s}", d with { Seed = s }, BaseProbes);
             }
 
-            yield return new Variant("black", "black baseline (raw 0)", d with { BlackBaseline = true }, 12);
-            yield return new Variant("featuremap", "feature map relu2, n=8", d with { FeatureMap = true }, 12);
+            yield return new Variant("black", "black baseline (raw 0)", d with { BlackBaseline = true }, BaseProbes);
+            yield return new Variant("featuremap", "feature map relu2, n=8", d with { FeatureMap = true }, BaseProbes);
             foreach (var n in VariableCounts.Where(n => n != 8).Order())
             {
-                yield return new Variant($"n{n}", $"n = {n}", d with { Count = n }, 12);
+                yield return new Variant($"n{n}", $"n = {n}", d with { Count = n }, BaseProbes);
             }
         }
 
@@ -291,9 +300,9 @@ internal static class SensitivityStudy
                 throw new ArgumentException("--variable-counts: each n must lie in 2..12.");
             }
 
-            if (ProbeCounts.Any(p => p < 2))
+            if (ProbeCounts.Any(p => p < 2) || BaseProbes < 2)
             {
-                throw new ArgumentException("--probe-counts: need at least 2 probes (the bootstrap resamples them).");
+                throw new ArgumentException("--probe-counts and --probes: need at least 2 probes (the bootstrap resamples them).");
             }
 
             if (VariableSeeds.Any(s => s < 0))
