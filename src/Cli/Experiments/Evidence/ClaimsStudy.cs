@@ -141,7 +141,7 @@ internal static class ClaimsStudy
         text.AppendLine("# Claims 1 and 2 (Figure 2) and faithfulness (Figure 4) on Fashion-MNIST").AppendLine();
         text.AppendLine("Does the paper's picture hold on our models, as Spindle measures them? Claim 1: generalizable interactions (shared, salient and with the same sign, by at least one of k baseline models trained on other data; Eq. 5) are decay-shaped over the order m. Claim 2: non-generalizable ones are spindle-shaped (peaking at middle orders, positive and negative cancelling). Faithfulness: the decay and spindle parts Spindle fits (Eq. 10) against that ground truth, as the Jaccard SIM of Eq. 11.").AppendLine();
         text.AppendLine("## Setup").AppendLine();
-        text.AppendLine($"- Command: `{context.CommandLine}` ({(context.ReportOnly ? "report regenerated from the records" : $"this invocation took {elapsed.TotalMinutes:F1} min, trained models reused from `{EvidenceStudy.DefaultModelsFolder}` when present")}).");
+        text.AppendLine($"- Command: `{context.CommandLine}` ({(context.ReportOnly ? "report regenerated from the records" : $"trained models are reused from `{EvidenceStudy.DefaultModelsFolder}` when present; this invocation took {elapsed.TotalMinutes:F1} min; each model's training time is in the table below")}).");
         text.AppendLine($"- Data: {context.Zoo.DataDescription}. Per seed the training set is dealt into {ModelZoo.PartCount} disjoint class-balanced parts of {settings.TrainSize} images; the target trains on part 0, baseline i on part i (i = 1..{settings.Ks.Max()}).");
         text.AppendLine($"- Models: {string.Join(", ", settings.Models)} (vgg11 at width {ModelZoo.VggWidth}); Adam {ModelZoo.LearningRate}, batch {ModelZoo.BatchSize}, {settings.Epochs} epochs, no label noise. Seeds: {List(context.Seeds)} (partition, initialisation, shuffle).");
         text.AppendLine($"- Interactions: {settings.Probes} probes = the first images of the target's training part (classes round-robin; the baselines never saw them); n = {settings.Variables} input patches of a 4x4 grid (`PatchSelection.RandomCentral({settings.Variables}, seed: 0, margin: 0)`), masked to 0 after normalisation (the mean intensity); exact solver; τ of the target (Table 1) for all models (Eq. 5). All values below are divided by the target's Z (appendix K.3).");
@@ -167,12 +167,12 @@ internal static class ClaimsStudy
             foreach (var role in new[] { "target", "baselines" })
             {
                 var entries = mine.SelectMany(r => r["models"]!.AsArray().Where(m => ((int)m!["part"]! == 0) == (role == "target"))).ToList();
-                modelRows.Add([model, role, entries.Count.ToString(CultureInfo.InvariantCulture), Stats.Spread([.. entries.Select(e => (double)e!["trainAccuracy"]!)]), Stats.Spread([.. entries.Select(e => Read(e!["testAccuracy"]))]), Stats.Spread([.. entries.Select(e => Read(e!["testLoss"]))])]);
+                modelRows.Add([model, role, entries.Count.ToString(CultureInfo.InvariantCulture), Stats.Spread([.. entries.Select(e => (double)e!["trainAccuracy"]!)]), Stats.Spread([.. entries.Select(e => Read(e!["testAccuracy"]))]), Stats.Spread([.. entries.Select(e => Read(e!["testLoss"]))]), Stats.Spread([.. entries.Select(e => Read(e!["wallSeconds"]))], "F0")]);
             }
         }
 
-        text.Append(Table(["model", "role", "models", "train accuracy", "test accuracy", "test loss"], modelRows));
-        text.AppendLine("Mean ± standard deviation over the models (range in brackets). Test: a fixed class-balanced subset of the test set.").AppendLine();
+        text.Append(Table(["model", "role", "models", "train accuracy", "test accuracy", "test loss", "training seconds"], modelRows));
+        text.AppendLine("Mean ± standard deviation over the models (range in brackets). Train accuracy: the running mean over the last epoch's batches. Test: a fixed class-balanced subset of the test set. Training seconds: wall-clock time of each model with 1 thread on a 2-core machine shared with other jobs (load average 20-25 during these runs).").AppendLine();
 
         text.AppendLine("## Claims 1 and 2: shapes of A_gen and A_non").AppendLine();
         var shapeRows = new List<string[]>();
