@@ -18,6 +18,11 @@ internal static class ExperimentCommand
     public static Command Create() => new("experiment", "Run a study and write its report (records are kept, so a rerun resumes and the report can be regenerated).")
     {
         EarlyStopping(),
+        Evidence.ClaimsStudy.Command(),
+        Evidence.NoiseStudy.Command(),
+        Evidence.SolverStudy.Command(),
+        Evidence.SensitivityStudy.Command(),
+        Evidence.DynamicsStudy.Command(),
     };
 
     private static Command EarlyStopping()
