@@ -29,7 +29,8 @@ public class KilledRunTests
             var clock = Stopwatch.StartNew();
             while (true)
             {
-                runFolder ??= Directory.GetDirectories(output).SingleOrDefault();
+                // A run folder is built under a hidden temporary name and renamed into place: wait for the real one.
+                runFolder ??= Directory.GetDirectories(output).SingleOrDefault(d => !Path.GetFileName(d).StartsWith('.'));
                 if (runFolder is not null && CompleteLines(Path.Combine(runFolder, InteractionMonitor.LogFileName)) >= 2)
                 {
                     break;

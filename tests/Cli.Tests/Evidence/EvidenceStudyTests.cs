@@ -20,7 +20,7 @@ public class EvidenceStudyTests
     public void Claims_TinyRun_WritesReportFiguresAndRecordsThenResumes()
     {
         var folder = TestFolders.Create();
-        string[] args = ["claims", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--baselines", "1", "2", "--probes", "3", "--variables", "4", "--test-samples", "20", "--threads", "1", .. Paths(folder, "claims")];
+        string[] args = ["claims", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--baselines", "1", "2", "--probes", "3", "--variables", "4", "--test-sample-count", "20", "--threads", "1", .. Paths(folder, "claims")];
 
         var (code, output, error) = Invoke(args);
         var record = Records(folder, "claims").Single();
@@ -57,7 +57,7 @@ public class EvidenceStudyTests
     public void Noise_TinyRun_RecordsCleanFgsmAndWeightConditions()
     {
         var folder = TestFolders.Create();
-        var (code, _, error) = Invoke(["noise", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--sigmas", "0.01", "--draws", "1", "--epsilons", "0.1", "--probes", "2", "--test-samples", "20", "--threads", "1", .. Paths(folder, "noise")]);
+        var (code, _, error) = Invoke(["noise", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--sigmas", "0.01", "--draws", "1", "--epsilons", "0.1", "--probes", "2", "--test-sample-count", "20", "--threads", "1", .. Paths(folder, "noise")]);
 
         var conditions = Records(folder, "noise").Single()["conditions"]!.AsArray();
         using (Assert.EnterMultipleScope())
@@ -78,7 +78,7 @@ public class EvidenceStudyTests
     public void Solver_TinyRun_RecordsBothSolversOnTheSameCheckpoints()
     {
         var folder = TestFolders.Create();
-        var (code, _, error) = Invoke(["solver", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--baselines", "1", "--probes", "2", "--test-samples", "20", "--threads", "1", .. Paths(folder, "solver")]);
+        var (code, _, error) = Invoke(["solver", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--baselines", "1", "--probes", "2", "--test-sample-count", "20", "--threads", "1", .. Paths(folder, "solver")]);
 
         var record = Records(folder, "solver").Single();
         using (Assert.EnterMultipleScope())
@@ -96,7 +96,7 @@ public class EvidenceStudyTests
     public void Sensitivity_TinyRun_RecordsEveryChoice()
     {
         var folder = TestFolders.Create();
-        var (code, _, error) = Invoke(["sensitivity", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--variable-seeds", "1", "--variable-counts", "4", "--probe-counts", "3", "--probes", "2", "--baselines", "1", "--test-samples", "20", "--threads", "1", .. Paths(folder, "sensitivity")]);
+        var (code, _, error) = Invoke(["sensitivity", "--data", "embedded", "--models", "cnn", "--seeds", "0", "--train-size", "50", "--epochs", "1", "--variable-seeds", "1", "--variable-counts", "4", "--probe-counts", "3", "--probes", "2", "--baselines", "1", "--test-sample-count", "20", "--threads", "1", .. Paths(folder, "sensitivity")]);
 
         var variants = Records(folder, "sensitivity").Select(r => (string)r["variant"]!).ToList();
         using (Assert.EnterMultipleScope())
@@ -120,7 +120,7 @@ public class EvidenceStudyTests
         File.WriteAllLines(Path.Combine(recorded, "epochs.jsonl"), lines);
         File.WriteAllText(Path.Combine(recorded, "done.json"), "{}");
 
-        var (code, _, error) = Invoke(["dynamics", "--data", "embedded", "--arms", "cosine", "--seeds", "0", "--train-size", "50", "--epochs", "2", "--probes", "2", "--recorded-runs", Path.Combine(folder, "recorded"), "--test-samples", "20", "--threads", "1", .. Paths(folder, "dynamics")]);
+        var (code, _, error) = Invoke(["dynamics", "--data", "embedded", "--arms", "cosine", "--seeds", "0", "--train-size", "50", "--epochs", "2", "--probes", "2", "--recorded-runs", Path.Combine(folder, "recorded"), "--test-sample-count", "20", "--threads", "1", .. Paths(folder, "dynamics")]);
 
         var report = File.ReadAllText(Path.Combine(folder, "docs", "dynamics.md"));
         var newLines = Spindle.Cli.Experiments.Evidence.DynamicsRecorder.ReadLines(Path.Combine(folder, "dynamics", "runs", "cosine-cnn-50-noise10-seed0"));

@@ -124,11 +124,11 @@ internal static class EvidenceStudy
         var output = new Option<string>("--output") { Description = "Study folder: results.jsonl, one line per finished unit (a rerun resumes).", DefaultValueFactory = _ => $"experiments/evidence/{name}" };
         var report = new Option<string>("--report") { Description = "Markdown report to write (figures in a folder of the same name beside it).", DefaultValueFactory = _ => $"docs/results/{name}.md" };
         var models = new Option<string>("--models-folder") { Description = "Folder of the trained models the studies share (checkpoints and records; trained when missing).", DefaultValueFactory = _ => DefaultModelsFolder };
-        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory, or 'embedded' for the embedded 4,000-image subset (default: {FashionMnist.DefaultDirectory} when installed, else the embedded subset)." };
+        var data = new Option<string?>("--data") { Description = SpindleCommands.WithDefault("Fashion-MNIST directory, or 'embedded' for the embedded 4,000-image subset.", $"{FashionMnist.DefaultDirectory} when installed, else the embedded subset") };
         var seeds = new Option<int[]>("--seeds") { Description = "Seeds, space-separated.", DefaultValueFactory = _ => defaultSeeds, AllowMultipleArgumentsPerToken = true };
-        var testSamples = new Option<int>("--test-samples") { Description = "Size of the fixed class-balanced test subset models are evaluated on.", DefaultValueFactory = _ => 1000 };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
-        var reportOnly = new Option<bool>("--report-only") { Description = "Compute nothing: write the report from the records already saved." };
+        var testSamples = new Option<int>("--test-sample-count") { Description = "Size of the fixed class-balanced test subset models are evaluated on.", DefaultValueFactory = _ => 1000 };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
+        var reportOnly = new Option<bool>("--report-only") { Description = SpindleCommands.WithDefault("Compute nothing: write the report from the records already saved.", "off") };
         var command = new Command(name, description) { output, report, models, data, seeds, testSamples, threads, reportOnly };
         foreach (var option in options)
         {
@@ -158,7 +158,7 @@ internal static class EvidenceStudy
                 var tests = parse.GetValue(testSamples);
                 if (tests < 10)
                 {
-                    throw new ArgumentException("--test-samples: need at least 10.");
+                    throw new ArgumentException("--test-sample-count: need at least 10.");
                 }
 
                 var dataValue = parse.GetValue(data);
