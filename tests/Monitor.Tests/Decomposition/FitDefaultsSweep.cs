@@ -26,7 +26,7 @@ internal sealed class FitDefaultsSweep
         var variants = (Environment.GetEnvironmentVariable("SWEEP_VARIANTS") ?? "0.1/0.9").Split(',').Select(v =>
         {
             var parts = v.Split('/');
-            return (Name: v, Retention: double.Parse(parts[0], CultureInfo.InvariantCulture), MinAlpha: double.Parse(parts[1], CultureInfo.InvariantCulture));
+            return (Name: v, Retention: double.Parse(parts[0], CultureInfo.InvariantCulture), MinAlpha: double.Parse(parts[1], CultureInfo.InvariantCulture), DecayOnly: parts.Length > 2 && parts[2] == "decayonly");
         }).ToArray();
         var output = TestContext.Out;
         var cache = new Dictionary<(int Seed, int N, SyntheticFunctions.OrderMix Mix, double Sigma), InteractionExtraction>();
@@ -43,7 +43,8 @@ internal sealed class FitDefaultsSweep
 
         foreach (var variant in variants)
         {
-            var options = new InteractionCheckOptions { BootstrapReplicates = 0, Fit = new() { MiddleOrderRetention = variant.Retention, MinAlpha = variant.MinAlpha } };
+            var baseOptions = new InteractionCheckOptions { BootstrapReplicates = 0, Fit = new() { MiddleOrderRetention = variant.Retention, MinAlpha = variant.MinAlpha } };
+            CheckResult Run(InteractionExtraction x) => InteractionCheck.Analyze(x, variant.DecayOnly ? DecayOnlyCalibrated(x, variant.Retention, variant.MinAlpha) : baseOptions);
             var worst = 0.0;
             foreach (var n in new[] { 8, 10 })
             {
@@ -51,7 +52,7 @@ internal sealed class FitDefaultsSweep
                 {
                     var shares = seeds.Select(seed =>
                     {
-                        var check = InteractionCheck.Analyze(Extract(seed, n, mix, 0), options);
+                        var check = Run(Extract(seed, n, mix, 0));
                         return (check.Summary!.SpindleShare, check.Fit.Delta!.Value, check.Fit.Alpha);
                     }).ToArray();
                     worst = Math.Max(worst, shares.Max(s => s.SpindleShare));
@@ -68,7 +69,7 @@ internal sealed class FitDefaultsSweep
             {
                 foreach (var seed in seeds)
                 {
-                    var checks = Ladder.Select(sigma => InteractionCheck.Analyze(Extract(seed, n, new(6, 4, 2), sigma), options).Summary!).ToArray();
+                    var checks = Ladder.Select(sigma => Run(Extract(seed, n, new(6, 4, 2), sigma)).Summary!).ToArray();
                     var growing = true;
                     for (var k = 1; k < checks.Length; k++)
                     {
@@ -88,5 +89,41 @@ internal sealed class FitDefaultsSweep
 
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{variant.Name} | SUMMARY | worst clean share {worst:F3} | ladder failures {ladderFailures} | smallest spindle step {smallestStep:F3} | worst decay ratio {worstRatio:F2}"));
         }
+        }
+
+    /// <summary>δ calibrated by the decay term alone (β = 0) above the floor, then held for the joint fit.</summary>
+    private static InteractionCheckOptions DecayOnlyCalibrated(InteractionExtraction x, double retention, double minAlpha)
+    {
+        var and = x.Samples.Select(s => s.And).ToList();
+        var or = x.Samples.Select(s => s.Or).ToList();
+        var data = InteractionDistributions.Compute(and, or, x.Tau);
+        var model = new DecayModel(and, or, x.Tau);
+        var n = model.VariableCount;
+        var low = Math.Log(DecompositionFitter.MinimumDelta(n, retention));
+        var high = Math.Log(10);
+        var positive = new double[n];
+        var negative = new double[n];
+        var best = (Residual: double.PositiveInfinity, Delta: Math.Exp(low));
+        for (var j = 0; j <= 200; j++)
+        {
+            var delta = Math.Exp(low + ((high - low) * j / 200));
+            model.EvaluateUnit(delta, positive, negative);
+            double dd = 0, dy = 0, yy = 0;
+            for (var m = 0; m < n; m++)
+            {
+                dd += (positive[m] * positive[m]) + (negative[m] * negative[m]);
+                dy += (positive[m] * data.Positive[m]) + (negative[m] * data.Negative[m]);
+                yy += (data.Positive[m] * data.Positive[m]) + (data.Negative[m] * data.Negative[m]);
+            }
+
+            var gamma = dd > 0 ? Math.Max(0, dy / dd) : 0;
+            var residual = yy - (2 * gamma * dy) + (gamma * gamma * dd);
+            if (residual < best.Residual)
+            {
+                best = (residual, delta);
+            }
+        }
+
+        return new InteractionCheckOptions { BootstrapReplicates = 0, Fit = new() { MinDelta = best.Delta, MaxDelta = best.Delta, MinAlpha = minAlpha } };
     }
 }
