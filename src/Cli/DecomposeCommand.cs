@@ -23,7 +23,7 @@ internal static class DecomposeCommand
         var pool = new Option<bool>("--pool") { Description = "Pool the samples of all files into one fit (same n and τ, or give --tau)." };
         var tau = new Option<double?>("--tau") { Description = "Salience threshold τ overriding the files' own." };
         var baselines = new Option<string[]>("--baseline") { Description = "Extraction of a baseline model on the same samples and variables (repeat for k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's." };
-        var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 10% of a middle-order interaction)." };
+        var minDelta = new Option<double?>("--min-delta") { Description = "Smallest δ the fit may use (default: M(δ) keeps 14% of a middle-order interaction)." };
         var delta = new Option<double?>("--delta") { Description = "Fix δ instead of fitting it." };
         var decay = new Option<string>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => "noise-operator" };
         decay.AcceptOnlyFromAmong("noise-operator", "monotone");

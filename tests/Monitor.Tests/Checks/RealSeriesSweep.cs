@@ -14,16 +14,15 @@ internal sealed class RealSeriesSweep
 {
     private static readonly (string Name, InteractionCheckOptions Options)[] Variants =
     [
-        ("operator, free δ, α ≥ 0.05 (before)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = false, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9, retention 0.1", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.1 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9, retention 0.12", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.12 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9, retention 0.14", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.14 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9, retention 0.16", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.16 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9, retention 0.2", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.2 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.05", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
+        ("operator, free δ, retention 0.1, α ≥ 0.05 (first default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = false, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.1, α ≥ 0.9 (previous default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.95 (default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.9", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.14, MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.1, α ≥ 0.95", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.95 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.2, α ≥ 0.95", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.2, MinAlpha = 0.95 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.05", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
         ("monotone, α ≥ 0.05", new() { DecayShape = DecayShape.Monotone, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
-        ("monotone, α ≥ 0.9", new() { DecayShape = DecayShape.Monotone, BootstrapReplicates = 0 }),
+        ("monotone, α ≥ 0.9", new() { DecayShape = DecayShape.Monotone, Fit = new() { MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
     ];
 
     /// <summary>Prints, for the default check, the paired bootstrap change from the first check (epoch 1) to the last, against its standard error.</summary>
