@@ -23,7 +23,7 @@ internal static class DecomposeCommand
         var pool = new Option<bool>("--pool") { Description = SpindleCommands.WithDefault("Pool the samples of all files into one fit (same n and τ, or give --tau).", "off") };
         var tau = new Option<double?>("--tau") { Description = SpindleCommands.WithDefault("Salience threshold τ overriding the files' own.", "each file's own τ") };
         var baselines = new Option<string[]>("--baseline") { Description = SpindleCommands.WithDefault("Extractions of baseline models on the same samples and variables, space-separated (one per model, k models): adds A_gen, A_non and SIM (Eq. 11). Files from 'spindle extract --run' record their split, samples, variables and masking, which must match the target's.", "none"), AllowMultipleArgumentsPerToken = true };
-        var minDelta = new Option<double?>("--min-delta") { Description = SpindleCommands.WithDefault("Smallest δ the fit may use.", "the δ at which M(δ) keeps 10% of a middle-order interaction") };
+        var minDelta = new Option<double?>("--min-delta") { Description = SpindleCommands.WithDefault("Smallest δ the fit may use.", "the δ at which M(δ) keeps 14% of a middle-order interaction") };
         var delta = new Option<double?>("--delta") { Description = SpindleCommands.WithDefault("Fix δ instead of fitting it.", "none: δ is fitted") };
         var decay = new Option<string>("--decay") { Description = "Decay family: noise-operator (the paper's M(δ) I*) or monotone (any curve non-increasing in order).", DefaultValueFactory = _ => "noise-operator" };
         decay.AcceptOnlyFromAmong("noise-operator", "monotone");

@@ -24,11 +24,11 @@ public sealed class DecompositionFitOptions
     /// <remarks>
     /// Rationale: the decay term is the distribution of interactions that survive training under
     /// feature noise (Theorem 3.1), and the spindle peaks at the middle orders (Claim 2, Eq. 7 at
-    /// α = 1). Requiring the noise to remove at least 90% of a middle-order interaction separates
+    /// α = 1). Requiring the noise to remove at least 86% of a middle-order interaction separates
     /// the two terms without fixing δ: the fit may still choose any larger δ. For n = 10 the
-    /// default gives δ_min ≈ 1.6e-3, for n = 8 about 9.6e-3.
+    /// default gives δ_min ≈ 8.3e-4, for n = 8 about 5.3e-3 (with 0.1, the earlier default: 1.6e-3 and 9.6e-3).
     /// </remarks>
-    /// <value>The default value is 0.1.</value>
+    /// <value>The default value is 0.14.</value>
     public double MiddleOrderRetention { get; set; } = DecompositionDefaults.MiddleOrderRetention;
 
     /// <summary>Gets or sets the largest δ the fit may choose (a derived δ_min above it is lowered to it).</summary>
@@ -44,7 +44,7 @@ public sealed class DecompositionFitOptions
     /// spindle to the middle orders (Claim 2): with α as low as 0.05 a low-α spindle imitates ordinary
     /// low-order structure and clean functions get a large spindle share.
     /// </summary>
-    /// <value>The default value is 0.9.</value>
+    /// <value>The default value is 0.95.</value>
     public double MinAlpha { get; set; } = DecompositionDefaults.MinAlpha;
 
     /// <summary>Gets or sets the number of points of the uniform α grid.</summary>

@@ -16,7 +16,7 @@ namespace Spindle.Monitor.Decomposition;
 /// <para>
 /// Identifiability. When I* are the very interactions being fitted, δ → 0 reproduces the data
 /// with the decay term alone and the spindle vanishes. The fit therefore keeps δ at or above
-/// δ_min: by default the δ at which M(δ) keeps only 10% of an isolated interaction of the middle
+/// δ_min: by default the δ at which M(δ) keeps only 14% of an isolated interaction of the middle
 /// order ⌈n/2⌉, at least 2 (<see cref="DecompositionFitOptions.MiddleOrderRetention"/>). The decay term is the
 /// distribution of interactions that survive training under feature noise (Theorem 3.1), and the
 /// spindle peaks at the middle orders (Claim 2); what that noise removes and the data still contain

@@ -14,11 +14,15 @@ internal sealed class RealSeriesSweep
 {
     private static readonly (string Name, InteractionCheckOptions Options)[] Variants =
     [
-        ("operator, free δ, α ≥ 0.05 (before)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = false, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.9", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, BootstrapReplicates = 0 }),
-        ("operator, held δ, α ≥ 0.05", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
+        ("operator, free δ, retention 0.1, α ≥ 0.05 (first default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = false, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.1, α ≥ 0.9 (previous default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.95 (default)", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.9", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.14, MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.1, α ≥ 0.95", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.1, MinAlpha = 0.95 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.2, α ≥ 0.95", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MiddleOrderRetention = 0.2, MinAlpha = 0.95 }, BootstrapReplicates = 0 }),
+        ("operator, held δ, retention 0.14, α ≥ 0.05", new() { DecayShape = DecayShape.NoiseOperator, HoldDelta = true, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
         ("monotone, α ≥ 0.05", new() { DecayShape = DecayShape.Monotone, Fit = new() { MinAlpha = 0.05 }, BootstrapReplicates = 0 }),
-        ("monotone, α ≥ 0.9", new() { DecayShape = DecayShape.Monotone, BootstrapReplicates = 0 }),
+        ("monotone, α ≥ 0.9", new() { DecayShape = DecayShape.Monotone, Fit = new() { MinAlpha = 0.9 }, BootstrapReplicates = 0 }),
     ];
 
     /// <summary>Prints, for the default check, the paired bootstrap change from the first check (epoch 1) to the last, against its standard error.</summary>
@@ -43,7 +47,7 @@ internal sealed class RealSeriesSweep
     {
         var root = Environment.GetEnvironmentVariable("SPINDLE_SERIES") ?? "/work/series-out";
         var output = TestContext.Out;
-        output.WriteLine("run | variant | ρ(spindle, epoch) | ρ(spindle, test−train loss) | jitter | exchanges > 0.3 Z | min epoch | last5/min | share range | warnings");
+        output.WriteLine("run | variant | ρ(spindle, epoch) | ρ(spindle, test−train loss) | jitter | exchanges > 0.3 Z | min epoch | last5/min | share range | held δ | warnings");
         foreach (var folder in Directory.GetDirectories(root).Order(StringComparer.Ordinal))
         {
             foreach (var kind in new[] { "input", "feature" })
@@ -68,7 +72,7 @@ internal sealed class RealSeriesSweep
                     var warnings = checks.Select(c => c.Warnings).Where(w => w != FitWarnings.None).GroupBy(w => w).Select(g => $"{g.Key}×{g.Count()}");
                     output.WriteLine(string.Create(
                         CultureInfo.InvariantCulture,
-                        $"{series.Name} | {name} | {SeriesStatistics.Spearman(epochs[1..], spindle):F2} | {SeriesStatistics.Spearman(gap[1..], spindle):F2} | {SeriesStatistics.Jitter(spindle):F3} | {SeriesStatistics.Exchanges(spindle, decay, data, 0.3)} | {minIndex + 1} | {last5 / Math.Max(spindle.Min(), 1e-9):F1} | {checks.Min(c => c.Summary!.SpindleShare):F2}-{checks.Max(c => c.Summary!.SpindleShare):F2} | {string.Join(" ", warnings)}"));
+                        $"{series.Name} | {name} | {SeriesStatistics.Spearman(epochs[1..], spindle):F2} | {SeriesStatistics.Spearman(gap[1..], spindle):F2} | {SeriesStatistics.Jitter(spindle):F3} | {SeriesStatistics.Exchanges(spindle, decay, data, 0.3)} | {minIndex + 1} | {last5 / Math.Max(spindle.Min(), 1e-9):F1} | {checks.Min(c => c.Summary!.SpindleShare):F2}-{checks.Max(c => c.Summary!.SpindleShare):F2} | {checks[^1].Fit.Delta:G3} | {string.Join(" ", warnings)}"));
                 }
 
                 var cancellation = series.Analyze(new InteractionCheckOptions { BootstrapReplicates = 0 }).Select(c => c.CancellationMass!.Value).ToArray();
