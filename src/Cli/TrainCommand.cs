@@ -43,10 +43,20 @@ internal static class TrainCommand
         var monitor = new Option<bool>("--monitor") { Description = "Check the model's interactions after every epoch (12 probes, 8 input patches): spindle/decay mass under each epoch row, monitor.jsonl in the run folder." };
         var monitorStop = new Option<bool>("--monitor-stop") { Description = "With --monitor: let its early-stopping rule (provisional: median-of-3 spindle mass above 2.5x its minimum for 3 checks) stop training." };
         var metricsPort = MetricsPortOption();
+        var regularize = new Option<bool>("--regularize") { Description = "Add the appendix J term: penalise the model's salient interactions that baselines trained on a held-out split do not share (regularizer.jsonl in the run folder)." };
+        var lambda = new Option<double>("--lambda") { Description = "With --regularize: λ, the weight of the term.", DefaultValueFactory = _ => defaults.Lambda };
+        var lambdaWarmup = new Option<int>("--lambda-warmup") { Description = "With --regularize: steps over which the weight rises linearly to λ.", DefaultValueFactory = _ => defaults.LambdaWarmup };
+        var termVariables = new Option<int>("--term-variables") { Description = "With --regularize: input patches n of a 4x4 grid per penalised sample (2^n masked passes with gradients each).", DefaultValueFactory = _ => defaults.TermVariables };
+        var termSamples = new Option<int>("--term-samples") { Description = "With --regularize: samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => defaults.TermSamples };
+        var termEvery = new Option<int>("--term-every") { Description = "With --regularize: apply the term every K steps.", DefaultValueFactory = _ => defaults.TermEvery };
+        var baselineCount = new Option<int>("--baseline-count") { Description = "With --regularize: baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => defaults.BaselineCount };
+        var holdoutCount = new Option<int?>("--holdout-count") { Description = "With --regularize: size of the class-balanced held-out split the baselines train on, taken from the training data outside the training subset (default: the --subset size; required without --subset, and then removed from the training data)." };
+        var baselineEpochs = new Option<int?>("--baseline-epochs") { Description = "With --regularize: epochs of the baselines (default: --epochs)." };
+        var baselines = new Option<string?>("--baselines") { Description = "With --regularize: folder of saved baselines, reused by any run with the same provenance (default: OUTPUT/baselines)." };
         var resume = new Option<string?>("--resume") { Description = "Continue the run in this run folder from its last checkpoint (only --epochs and --threads may be given with it)." };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch) and last.ckpt to a run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, metricsPort, output, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, monitor, monitorStop, metricsPort, regularize, lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines, output, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -93,6 +103,14 @@ internal static class TrainCommand
                     return Task.FromResult(1);
                 }
 
+                Option[] termOptions = [lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines];
+                var stray = termOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+                if (!parse.GetValue(regularize) && stray.Count > 0)
+                {
+                    Console.Error.WriteLine($"spindle train: {string.Join(", ", stray)} appl{(stray.Count == 1 ? "ies" : "y")} with --regularize only.");
+                    return Task.FromResult(1);
+                }
+
                 settings = new TrainSettings
                 {
                     Model = parse.GetValue(model)!,
@@ -117,6 +135,16 @@ internal static class TrainCommand
                     SkipEvaluation = parse.GetValue(skipEval),
                     Monitor = parse.GetValue(monitor) || parse.GetValue(monitorStop),
                     MonitorStop = parse.GetValue(monitorStop),
+                    Regularize = parse.GetValue(regularize),
+                    Lambda = parse.GetValue(lambda),
+                    LambdaWarmup = parse.GetValue(lambdaWarmup),
+                    TermVariables = parse.GetValue(termVariables),
+                    TermSamples = parse.GetValue(termSamples),
+                    TermEvery = parse.GetValue(termEvery),
+                    BaselineCount = parse.GetValue(baselineCount),
+                    HoldoutCount = parse.GetValue(holdoutCount),
+                    BaselineEpochs = parse.GetValue(baselineEpochs),
+                    Baselines = parse.GetValue(regularize) ? Path.GetFullPath(parse.GetValue(baselines) ?? Path.Combine(parse.GetValue(output)!, "baselines")) : null,
                 };
                 runFolder = Path.Combine(parse.GetValue(output)!, string.Create(CultureInfo.InvariantCulture, $"{settings.Model}-{DateTime.UtcNow:yyyyMMdd-HHmmss}"));
             }

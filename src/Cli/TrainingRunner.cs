@@ -48,8 +48,23 @@ internal static class TrainingRunner
             return (result, clock.Elapsed.TotalSeconds);
         }
 
-        var images = Prepare(LoadImages(settings), settings, runFolder);
-        return (Train(images, settings, runFolder, resume, extraCallbacks, device, null, cancellationToken), clock.Elapsed.TotalSeconds);
+        var loaded = LoadImages(settings);
+        List<SplitClassifier>? baselines = null;
+        if (settings.Regularize)
+        {
+            // The training subset and the held-out split are drawn together; Prepare then only flips labels.
+            (loaded, baselines) = RegularizerSetup.ForTraining(loaded, settings, device, Console.Out);
+        }
+
+        try
+        {
+            var images = Prepare(loaded, settings.Regularize ? settings with { Subset = null } : settings, runFolder);
+            return (Train(images, settings, runFolder, resume, extraCallbacks, device, null, cancellationToken, baselines), clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            baselines?.ForEach(b => b.Dispose());
+        }
     }
 
     internal static TrainTestData<float> LoadImages(TrainSettings settings)
@@ -107,7 +122,8 @@ internal static class TrainingRunner
         IReadOnlyList<TrainingCallback> extraCallbacks,
         Device device,
         int? vocabularySize,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        List<SplitClassifier>? baselines = null)
         where T : unmanaged
     {
         var (train, test) = (data.Train, data.Test);
@@ -150,6 +166,8 @@ internal static class TrainingRunner
             trainer.Callbacks.Add(callback);
         }
 
+        using var regularizer = baselines is null ? null : RegularizerSetup.AttachToRun(trainer, baselines, settings, runFolder, line => console?.WriteNote(line));
+
         AnsiConsole.MarkupLine(Markup.Escape(string.Create(
             CultureInfo.InvariantCulture,
             $"{settings.Model} ({model.parameters().Sum(p => p.numel()):N0} parameters) on {train.Name}: {train.Count} training / {test.Count} test samples, "
@@ -158,6 +176,13 @@ internal static class TrainingRunner
         if (monitor is not null)
         {
             AnsiConsole.MarkupLine(Markup.Escape(MonitorSetup.Describe(settings)));
+        }
+
+        if (regularizer is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Regularizer: λ {settings.Lambda:G} (warm-up {settings.LambdaWarmup} steps), {settings.TermSamples} samples per step, n = {settings.TermVariables} of 4x4 input patches, every {settings.TermEvery} step(s), {baselines!.Count} baseline(s); log {RegularizerLogCallback.LogFileName}.")));
         }
 
         var evaluated = settings.SkipEvaluation ? null : test;

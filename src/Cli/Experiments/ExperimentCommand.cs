@@ -18,6 +18,7 @@ internal static class ExperimentCommand
     public static Command Create() => new("experiment", "Run a study and write its report (records are kept, so a rerun resumes and the report can be regenerated).")
     {
         EarlyStopping(),
+        RegularizerStudyCommand.Create(),
     };
 
     private static Command EarlyStopping()
