@@ -21,6 +21,7 @@ internal static class SpindleCommands
             BenchSolverCommand.Create(),
             BenchFitCommand.Create(),
             BenchTrainCommand.Create(),
+            BenchRegularizerCommand.Create(),
         };
     }
 }

@@ -36,10 +36,10 @@ internal sealed record RegularizerStudySettings
     public IReadOnlyList<int> Seeds { get; init; } = [0, 1, 2, 3, 4];
 
     /// <summary>Gets the epochs of every cnn run (baselines included).</summary>
-    public int Epochs { get; init; } = 30;
+    public int Epochs { get; init; } = 15;
 
     /// <summary>Gets the epochs of every resnet20 run (baselines included); ResNet-20 is about ten times the CNN's cost on a CPU.</summary>
-    public int ResNetEpochs { get; init; } = 15;
+    public int ResNetEpochs { get; init; } = 10;
 
     public double Lambda { get; init; } = 0.01;
 
@@ -49,7 +49,8 @@ internal sealed record RegularizerStudySettings
 
     public int TermSamples { get; init; } = 2;
 
-    public int TermEvery { get; init; } = 1;
+    /// <summary>Gets K: the term every second step, which brings a step's cost from about 3.1x to about 2x the plain step's (measured on the CNN).</summary>
+    public int TermEvery { get; init; } = 2;
 
     public int BaselineCount { get; init; } = 1;
 
