@@ -1,6 +1,4 @@
 using Spindle.Regularizer.Baselines;
-using TorchSharp;
-using static TorchSharp.torch;
 
 namespace Spindle.Regularizer.Tests.Baselines;
 
