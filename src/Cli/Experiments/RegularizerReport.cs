@@ -71,7 +71,7 @@ internal static class RegularizerReport
         s.AppendLine();
         s.AppendLine("## Generalizable share and cost");
         s.AppendLine();
-        s.AppendLine("Share: Σ|I| of the salient interactions that the run's baseline also has salient with the same sign, over Σ|I| of all salient ones (AND and OR, Eq. 5), after training, on 16 training and 16 test probes with the monitor's variables (n = 8 patches of a 4x4 grid). The baseline is the held-out model the regularizer used, so the plain run's share is \"before\" and the regularized run's \"after\". Time: seconds of the training epochs on one thread (baselines and evaluation not included); the ratio is paired by seed.");
+        s.AppendLine("Share: Σ|I| of the salient interactions that the run's baseline also has salient with the same sign, over Σ|I| of all salient ones (AND and OR, Eq. 5), after training, on 16 training and 16 test probes with the monitor's variables (n = 8 patches of a 4x4 grid). The baseline is the held-out model the regularizer used, so the plain run's share is \"before\" and the regularized run's \"after\". Time: seconds of the training epochs on one thread (baselines and evaluation not included), including the regularized run's first-time baseline passes for each training image; the ratio is paired by seed. The runs shared the machine with other jobs (load average 15-25), so single-run times vary by 2x or more; `spindle bench regularizer` (docs/benchmarks.md) measures the step ratio with paired chunks instead.");
         s.AppendLine();
         s.AppendLine("| model | N | share plain (train probes) | share regularized (train probes) | share plain (test probes) | share regularized (test probes) | train s plain | train s regularized | time ratio |");
         s.AppendLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
@@ -90,7 +90,7 @@ internal static class RegularizerReport
             s.AppendLine();
             s.AppendLine(c, $"{missing.Count} planned runs have no record yet (rerun the same command to resume):");
             s.AppendLine();
-            foreach (var group in missing.GroupBy(m => (m.Model, m.TrainSize)))
+            foreach (var group in missing.GroupBy(m => (m.Model, m.TrainSize)).OrderBy(g => g.Key.Model == "cnn" ? 0 : 1).ThenBy(g => g.Key.TrainSize))
             {
                 s.AppendLine(c, $"- {group.Key.Model}, N = {group.Key.TrainSize}: {string.Join(", ", group.Select(r => $"seed {r.Seed} {r.Arm}"))}");
             }
