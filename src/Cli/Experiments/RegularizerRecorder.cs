@@ -74,6 +74,7 @@ internal sealed class RegularizerRecorder
             LearningRate = RegularizerStudySettings.LearningRate,
         };
         var store = new BaselineStore(_settings.BaselinesFolder);
+        var reused = Enumerable.Range(0, spec.Count).All(i => store.Contains(spec.Provenance(i)));
         var baselines = RegularizerSetup.Baselines(spec, pool, store, device, _log);
         var baselineSeconds = baselineClock.Elapsed.TotalSeconds;
         try
@@ -139,7 +140,7 @@ internal sealed class RegularizerRecorder
                 TermEvery = totals is null ? null : _settings.TermEvery,
                 Warmup = totals is null ? null : _settings.Warmup,
                 BaselineCount = baselines.Count,
-                BaselineSeconds = baselineSeconds > 5 ? baselineSeconds : 0,
+                BaselineSeconds = reused ? 0 : baselineSeconds,
                 Threads = torch.get_num_threads(),
                 FinishedUtc = DateTime.UtcNow,
             };
