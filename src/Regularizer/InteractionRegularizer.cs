@@ -97,6 +97,7 @@ public sealed class InteractionRegularizer
     /// <param name="step">The 0-based step t over the whole run (for the warm-up and <see cref="RegularizerOptions.Every"/>).</param>
     /// <returns>The term, or <see langword="null"/> when it does not apply at this step.</returns>
     /// <exception cref="ArgumentException">The inputs and labels do not fit each other or the variables.</exception>
+    /// <exception cref="InvalidOperationException">A masked output of the model or a baseline is NaN or infinite.</exception>
     public RegularizerTerm? Compute(nn.Module<Tensor, Tensor> model, Tensor inputs, Tensor labels, long step)
     {
         ArgumentNullException.ThrowIfNull(model);
