@@ -25,6 +25,7 @@ internal static class SpindleCommands
             BenchFitCommand.Create(),
             BenchTrainCommand.Create(),
             BenchMonitorCommand.Create(),
+            BenchRegularizerCommand.Create(),
         };
     }
 

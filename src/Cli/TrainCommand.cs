@@ -54,11 +54,21 @@ internal static class TrainCommand
         var metricsPort = MetricsPortOption();
         var otlpEndpoint = OtlpExport.EndpointOption();
         var otlpProtocol = OtlpExport.ProtocolOption();
+        var regularize = new Option<bool>("--regularize") { Description = SpindleCommands.WithDefault("Add the appendix J term: penalise the model's salient interactions that baselines trained on a held-out split do not share (regularizer.jsonl in the run folder).", "off") };
+        var lambda = new Option<double>("--lambda") { Description = "With --regularize: λ, the weight of the term.", DefaultValueFactory = _ => defaults.Lambda };
+        var lambdaWarmup = new Option<int>("--lambda-warmup") { Description = "With --regularize: steps over which the weight rises linearly to λ.", DefaultValueFactory = _ => defaults.LambdaWarmup };
+        var termVariables = new Option<int>("--term-variables") { Description = "With --regularize: input patches n of a 4x4 grid per penalised sample (2^n masked passes with gradients each).", DefaultValueFactory = _ => defaults.TermVariables };
+        var termSamples = new Option<int>("--term-samples") { Description = "With --regularize: samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => defaults.TermSamples };
+        var termEvery = new Option<int>("--term-every") { Description = "With --regularize: apply the term every K steps.", DefaultValueFactory = _ => defaults.TermEvery };
+        var baselineCount = new Option<int>("--baseline-count") { Description = "With --regularize: baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => defaults.BaselineCount };
+        var holdoutCount = new Option<int?>("--holdout-count") { Description = SpindleCommands.WithDefault("With --regularize: size of the class-balanced held-out split the baselines train on, taken from the training data outside the training subset (required without --subset, and then removed from the training data).", "the --subset size") };
+        var baselineEpochs = new Option<int?>("--baseline-epochs") { Description = SpindleCommands.WithDefault("With --regularize: epochs of the baselines.", "--epochs") };
+        var baselines = new Option<string?>("--baselines") { Description = SpindleCommands.WithDefault("With --regularize: folder of saved baselines, reused by any run with the same provenance.", "OUTPUT/baselines") };
         var run = new Option<string?>("--run") { Description = SpindleCommands.WithDefault("An existing run folder: the run --resume continues.", "none: a new run under --output") };
         var resume = new Option<bool>("--resume") { Description = SpindleCommands.WithDefault("Continue the run named by --run from its last checkpoint (only --epochs, --threads and --metrics-port may be given with it).", "off") };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch), last.ckpt, best.ckpt and checkpoints/ to a new run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, checkpointEvery, keepCheckpoints, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, output, run, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, checkpointEvery, keepCheckpoints, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, regularize, lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines, output, run, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -128,6 +138,14 @@ internal static class TrainCommand
                 return Task.FromResult(1);
             }
 
+            Option[] termOptions = [lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines];
+            var stray = termOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
+            if (!parse.GetValue(regularize) && stray.Count > 0)
+            {
+                Console.Error.WriteLine($"spindle train: {string.Join(", ", stray)} appl{(stray.Count == 1 ? "ies" : "y")} with --regularize only.");
+                return Task.FromResult(1);
+            }
+
             settings = new TrainSettings
             {
                 Model = parse.GetValue(model)!,
@@ -156,6 +174,16 @@ internal static class TrainCommand
                 MonitorStop = parse.GetValue(monitorStop),
                 MonitorEvery = parse.GetValue(monitorEvery),
                 MonitorBudget = parse.GetValue(monitorBudget) is var budget && budget == 0 ? null : budget,
+                Regularize = parse.GetValue(regularize),
+                Lambda = parse.GetValue(lambda),
+                LambdaWarmup = parse.GetValue(lambdaWarmup),
+                TermVariables = parse.GetValue(termVariables),
+                TermSamples = parse.GetValue(termSamples),
+                TermEvery = parse.GetValue(termEvery),
+                BaselineCount = parse.GetValue(baselineCount),
+                HoldoutCount = parse.GetValue(holdoutCount),
+                BaselineEpochs = parse.GetValue(baselineEpochs),
+                Baselines = parse.GetValue(regularize) ? Path.GetFullPath(parse.GetValue(baselines) ?? Path.Combine(parse.GetValue(output)!, "baselines")) : null,
             };
             return Task.FromResult(ExecuteNew("train", settings, parse.GetValue(output)!, settings.Model, _ => [], cancellationToken, parse.GetValue(metricsPort), otlp).Code);
         });

@@ -76,6 +76,30 @@ internal sealed record TrainSettings
     /// <summary>Gets how many of the most recent epoch checkpoints are kept (0: all).</summary>
     public int KeepCheckpoints { get; init; }
 
+    /// <summary>Gets a value indicating whether the appendix J interaction term is added to the loss (see RegularizerSetup).</summary>
+    public bool Regularize { get; init; }
+
+    public double Lambda { get; init; } = 0.01;
+
+    public int LambdaWarmup { get; init; } = 50;
+
+    public int TermVariables { get; init; } = 6;
+
+    public int TermSamples { get; init; } = 2;
+
+    public int TermEvery { get; init; } = 1;
+
+    public int BaselineCount { get; init; } = 1;
+
+    /// <summary>Gets the size of the held-out split the baselines train on, or null for as many samples as the training subset.</summary>
+    public int? HoldoutCount { get; init; }
+
+    /// <summary>Gets the epochs of the baselines, or null for <see cref="Epochs"/>.</summary>
+    public int? BaselineEpochs { get; init; }
+
+    /// <summary>Gets the folder of saved baselines, reused across runs.</summary>
+    public string? Baselines { get; init; }
+
     public static TrainSettings Load(string runFolder)
     {
         var path = Path.Combine(runFolder, ConfigFile);
@@ -127,6 +151,15 @@ internal sealed record TrainSettings
         Require(MonitorBudget is null || (MonitorBudget > 0 && double.IsFinite(MonitorBudget.Value)), "--monitor-budget must be a positive share (0.1 for 10%), or 0 for no budget.");
         Require(CheckpointEvery >= 0, $"--checkpoint-every must be at least 0 (0 keeps no epoch checkpoints), got {CheckpointEvery}.");
         Require(KeepCheckpoints >= 0, $"--keep-checkpoints must be at least 0 (0 keeps all), got {KeepCheckpoints}.");
+        Require(!Regularize || (Model != "bert-tiny" && Dataset != "sst2"), "--regularize masks input-image patches; it does not support bert-tiny or sst2.");
+        Require(Lambda >= 0 && double.IsFinite(Lambda), $"--lambda must be finite and at least 0, got {Lambda}.");
+        Require(LambdaWarmup >= 0, $"--lambda-warmup must be at least 0, got {LambdaWarmup}.");
+        Require(TermVariables is >= 1 and <= 12, $"--term-variables must be in 1..12 (2^n masked passes with gradients per sample), got {TermVariables}.");
+        Require(TermSamples >= 1, $"--term-samples must be at least 1, got {TermSamples}.");
+        Require(TermEvery >= 1, $"--term-every must be at least 1, got {TermEvery}.");
+        Require(BaselineCount is >= 1 and <= 3, $"--baseline-count must be 1, 2 or 3, got {BaselineCount}.");
+        Require(HoldoutCount is null or >= 1, $"--holdout-count must be at least 1, got {HoldoutCount}.");
+        Require(BaselineEpochs is null or >= 1, $"--baseline-epochs must be at least 1, got {BaselineEpochs}.");
         Require(MaxBatchesPerEpoch is null or >= 1, $"--max-batches must be at least 1, got {MaxBatchesPerEpoch}.");
     }
 

@@ -48,8 +48,23 @@ internal static class TrainingRunner
             return (result, clock.Elapsed.TotalSeconds);
         }
 
-        var images = Prepare(LoadImages(settings), settings, runFolder);
-        return (Train(images, settings, runFolder, resume, extraCallbacks, device, null, cancellationToken), clock.Elapsed.TotalSeconds);
+        var loaded = LoadImages(settings);
+        List<SplitClassifier>? baselines = null;
+        if (settings.Regularize)
+        {
+            // The training subset and the held-out split are drawn together; Prepare then only flips labels.
+            (loaded, baselines) = RegularizerSetup.ForTraining(loaded, settings, device, Console.Out);
+        }
+
+        try
+        {
+            var images = Prepare(loaded, settings.Regularize ? settings with { Subset = null } : settings, runFolder);
+            return (Train(images, settings, runFolder, resume, extraCallbacks, device, null, cancellationToken, baselines), clock.Elapsed.TotalSeconds);
+        }
+        finally
+        {
+            baselines?.ForEach(b => b.Dispose());
+        }
     }
 
     internal static TrainTestData<float> LoadImages(TrainSettings settings)
@@ -113,7 +128,8 @@ internal static class TrainingRunner
         IReadOnlyList<TrainingCallback> extraCallbacks,
         Device device,
         int? vocabularySize,
-        CancellationToken cancellationToken)
+        CancellationToken cancellationToken,
+        List<SplitClassifier>? baselines = null)
         where T : unmanaged
     {
         var (train, test) = (data.Train, data.Test);
@@ -163,6 +179,8 @@ internal static class TrainingRunner
             trainer.Callbacks.Add(callback);
         }
 
+        using var regularizer = baselines is null ? null : RegularizerSetup.AttachToRun(trainer, baselines, settings, runFolder, line => console?.WriteNote(line));
+
         // Last, so that the checkpoints it writes hold every other callback's state after the epoch.
         trainer.Callbacks.Add(new CheckpointRetentionCallback(runFolder, settings.CheckpointEvery, settings.KeepCheckpoints, path => trainer.SaveCheckpoint(path, train.Count)));
 
@@ -174,6 +192,13 @@ internal static class TrainingRunner
         if (monitor is not null)
         {
             AnsiConsole.MarkupLine(Markup.Escape(MonitorSetup.Describe(settings)));
+        }
+
+        if (regularizer is not null)
+        {
+            AnsiConsole.MarkupLine(Markup.Escape(string.Create(
+                CultureInfo.InvariantCulture,
+                $"Regularizer: λ {settings.Lambda:G} (warm-up {settings.LambdaWarmup} steps), {settings.TermSamples} samples per step, n = {settings.TermVariables} of 4x4 input patches, every {settings.TermEvery} step(s), {baselines!.Count} baseline(s); log {RegularizerLogCallback.LogFileName}.")));
         }
 
         var evaluated = settings.SkipEvaluation ? null : test;

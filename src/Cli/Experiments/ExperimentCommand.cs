@@ -23,6 +23,7 @@ internal static class ExperimentCommand
         Evidence.SolverStudy.Command(),
         Evidence.SensitivityStudy.Command(),
         Evidence.DynamicsStudy.Command(),
+        RegularizerStudyCommand.Create(),
     };
 
     private static Command EarlyStopping()

@@ -54,6 +54,18 @@ public sealed class Trainer
     /// <summary>Gets the callbacks, run in list order. Add them before <see cref="Fit{T}"/>.</summary>
     public IList<TrainingCallback> Callbacks { get; } = new List<TrainingCallback>();
 
+    /// <summary>
+    /// Gets or sets a term added to the loss of every training step, computed from the model and the batch (for example the
+    /// interaction regularizer of <c>Spindle.Regularizer</c>), or <see langword="null"/> for none.
+    /// </summary>
+    /// <value>The default value is <see langword="null"/>.</value>
+    /// <remarks>
+    /// The term runs after the forward pass and before <c>backward()</c>, inside the step's dispose scope. It returns a
+    /// scalar tensor to add to the loss, or <see langword="null"/> to add nothing at this step. The training loss the
+    /// trainer reports stays the plain loss; a non-finite sum stops the run as diverged.
+    /// </remarks>
+    public Func<TrainingStep, Tensor?>? LossTerm { get; set; }
+
     /// <summary>Gets the number of finished epochs (including those restored from a checkpoint).</summary>
     public int CompletedEpochs => _history.Count;
 
@@ -233,6 +245,16 @@ public sealed class Trainer
                 if (!double.IsFinite(loss))
                 {
                     return (null, StopDecision.Stop(StopReason.Diverged, $"The training loss is {loss} at epoch {epoch}, step {b}."));
+                }
+
+                if (LossTerm?.Invoke(new TrainingStep(_model, x, y, logits, epoch, ((long)(epoch - 1) * batchCount) + b)) is { } term)
+                {
+                    lossTensor = lossTensor.add(term.to_type(lossTensor.dtype));
+                    var total = lossTensor.item<float>();
+                    if (!double.IsFinite(total))
+                    {
+                        return (null, StopDecision.Stop(StopReason.Diverged, $"The training loss plus the loss term is {total} at epoch {epoch}, step {b}."));
+                    }
                 }
 
                 lossTensor.backward();
