@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Spectre.Console;
 using Spindle.Monitor.Monitoring;
 using Spindle.Trainers.Data;
 using Spindle.Trainers.Training;
@@ -54,11 +53,9 @@ internal static class BenchMonitorCommand
             throw new ArgumentException("--threads: need at least 1.");
         }
 
-        var table = new Table().Border(TableBorder.Rounded);
-        foreach (var header in new[] { "training set", "images", "train s/epoch (median)", "check s (median)", "check / train (median)", "with the 10% budget: checks", "skipped", "check share of the loop" })
-        {
-            table.AddColumn(new TableColumn(header).RightAligned());
-        }
+        // Plain lines, not a Spectre table: the runs below silence the console, and Spectre's console keeps the writer it
+        // first saw.
+        var rows = new List<string> { "| training set | images | train s/epoch (median) | check s (median) | check / train (median) | with the 10% budget: checks | skipped | check share of the loop |", "| --- | --- | --- | --- | --- | --- | --- | --- |" };
 
         foreach (var name in datasets)
         {
@@ -88,18 +85,24 @@ internal static class BenchMonitorCommand
             var train = Median(every.Value.Train);
             var check = Median(every.Value.Checks);
             var last = budget.Value.Log[^1];
-            table.AddRow(
-                Markup.Escape(directory ?? "embedded subset"),
+            rows.Add("| " + string.Join(" | ",
+                directory ?? "embedded subset",
                 images.ToString("N0", CultureInfo.InvariantCulture),
                 train.ToString("F2", CultureInfo.InvariantCulture),
                 check.ToString("F2", CultureInfo.InvariantCulture),
                 Median([.. every.Value.Checks.Zip(every.Value.Train, (c, t) => c / t)]).ToString("P1", CultureInfo.InvariantCulture),
                 budget.Value.Log.Count.ToString(CultureInfo.InvariantCulture) + " of " + epochs.ToString(CultureInfo.InvariantCulture),
                 ((int)last["skippedChecks"]!).ToString(CultureInfo.InvariantCulture),
-                ((double)last["checkSeconds"]! / (double)last["loopSeconds"]!).ToString("P1", CultureInfo.InvariantCulture));
+                ((double)last["checkSeconds"]! / (double)last["loopSeconds"]!).ToString("P1", CultureInfo.InvariantCulture)) + " |");
+            Console.WriteLine(rows[^1]);
         }
 
-        AnsiConsole.Write(table);
+        Console.WriteLine();
+        foreach (var row in rows)
+        {
+            Console.WriteLine(row);
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{torch.get_num_threads()} threads. 'check / train': a check's seconds over the same epoch's training-step seconds (no budget). 'check share of the loop': the budget run's check seconds over its loop seconds (training, evaluation and logging between checks) at its last check."));
         return 0;
     }

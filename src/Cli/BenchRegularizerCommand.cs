@@ -20,12 +20,12 @@ internal static class BenchRegularizerCommand
     public static Command Create()
     {
         var models = new Option<string[]>("--models") { Description = "Models, space-separated.", DefaultValueFactory = _ => ["cnn", "resnet20"], AllowMultipleArgumentsPerToken = true };
-        var data = new Option<string?>("--data") { Description = $"Fashion-MNIST directory (default {FashionMnist.DefaultDirectory} when installed, else the embedded subset)." };
+        var data = new Option<string?>("--data") { Description = SpindleCommands.WithDefault("Fashion-MNIST directory.", $"{FashionMnist.DefaultDirectory} when installed, else the embedded subset") };
         var steps = new Option<int>("--steps") { Description = "Training steps per timed chunk.", DefaultValueFactory = _ => 10 };
         var repeats = new Option<int>("--repeats") { Description = "Timed chunks of each kind per model, after one warm-up chunk of each.", DefaultValueFactory = _ => 5 };
         var termVariables = new Option<int[]>("--term-variables") { Description = "Numbers n of input patches of the term to measure, space-separated.", DefaultValueFactory = _ => [4, 6, 8], AllowMultipleArgumentsPerToken = true };
         var termSamples = new Option<int>("--term-samples") { Description = "Samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => 2 };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: one per core)." };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
         var command = new Command("regularizer", "Time a training step with the interaction term against a plain one (alternating chunks, same batches) and report the ratio.")
         {
             models, data, steps, repeats, termVariables, termSamples, threads,

@@ -30,9 +30,9 @@ internal static class RegularizerStudyCommand
         var termEvery = new Option<int>("--term-every") { Description = "Apply the term every K steps.", DefaultValueFactory = _ => d.TermEvery };
         var baselineCount = new Option<int>("--baseline-count") { Description = "Baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => d.BaselineCount };
         var testSamples = new Option<int>("--test-samples") { Description = "Test samples evaluated (10000: the whole test split; fewer: a fixed class-balanced part).", DefaultValueFactory = _ => d.TestSamples };
-        var validation = new Option<bool>("--validation") { Description = "Evaluate on 2,000 class-balanced images of the training pool outside the training and held-out samples instead of the test split (for choosing λ)." };
-        var threads = new Option<int?>("--threads") { Description = "TorchSharp intra-op threads (default: TorchSharp's)." };
-        var reportOnly = new Option<bool>("--report-only") { Description = "Train nothing: write the report from the records already saved." };
+        var validation = new Option<bool>("--validation") { Description = SpindleCommands.WithDefault("Evaluate on 2,000 class-balanced images of the training pool outside the training and held-out samples instead of the test split (for choosing λ).", "off") };
+        var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
+        var reportOnly = new Option<bool>("--report-only") { Description = SpindleCommands.WithDefault("Train nothing: write the report from the records already saved.", "off") };
         var command = new Command(
             "regularizer",
             "Train plain, regularized and plain-with-the-held-out-data runs on Fashion-MNIST subsets, saving a record per run as it finishes (a rerun resumes), then write the report.")
