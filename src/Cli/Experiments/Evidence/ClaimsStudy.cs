@@ -44,21 +44,12 @@ internal static class ClaimsStudy
 
     private static void Run(EvidenceContext context, Settings settings, CancellationToken token)
     {
-        var records = context.Records();
         var started = DateTime.Now;
-        foreach (var model in settings.Models)
-        {
-            foreach (var seed in context.Seeds)
-            {
-                token.ThrowIfCancellationRequested();
-                records.Get(Key(model, seed), () => Measure(context, settings, model, seed, token));
-            }
-        }
+        var records = context.RecordEachModelAndSeed(settings.Models, (model, seed) => Measure(context, settings, model, seed, token), token);
 
         Report(context, settings, records, DateTime.Now - started);
     }
 
-    private static string Key(string model, int seed) => string.Create(CultureInfo.InvariantCulture, $"{model}-seed{seed}");
 
     private static JsonObject Measure(EvidenceContext context, Settings settings, string model, int seed, CancellationToken token)
     {
@@ -136,7 +127,7 @@ internal static class ClaimsStudy
 
     private static void Report(EvidenceContext context, Settings settings, RecordStore records, TimeSpan elapsed)
     {
-        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(EvidenceContext.Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
         var text = new StringBuilder();
         text.AppendLine("# Claims 1 and 2 (Figure 2) and faithfulness (Figure 4) on Fashion-MNIST").AppendLine();
         text.AppendLine("Does the paper's picture hold on our models, as Spindle measures them? Claim 1: generalizable interactions (shared, salient and with the same sign, by at least one of k baseline models trained on other data; Eq. 5) are decay-shaped over the order m. Claim 2: non-generalizable ones are spindle-shaped (peaking at middle orders, positive and negative cancelling). Faithfulness: the decay and spindle parts Spindle fits (Eq. 10) against that ground truth, as the Jaccard SIM of Eq. 11.").AppendLine();

@@ -44,6 +44,32 @@ internal sealed class EvidenceContext
     /// <summary>Opens the study's record store.</summary>
     /// <returns>The store (results.jsonl in the study folder).</returns>
     public RecordStore Records() => new(System.IO.Path.Combine(Folder, "results.jsonl"), ReportOnly);
+
+    /// <summary>The record key of one model and seed, for example <c>cnn-seed0</c>.</summary>
+    /// <param name="model">The model.</param>
+    /// <param name="seed">The seed.</param>
+    /// <returns>The key.</returns>
+    public static string Key(string model, int seed) => string.Create(CultureInfo.InvariantCulture, $"{model}-seed{seed}");
+
+    /// <summary>Opens the record store and measures every model at every seed whose record is missing, in order.</summary>
+    /// <param name="models">The models.</param>
+    /// <param name="measure">Measures one model at one seed.</param>
+    /// <param name="token">Stops between units.</param>
+    /// <returns>The store, with a record (or, report-only, a gap) per model and seed.</returns>
+    public RecordStore RecordEachModelAndSeed(IEnumerable<string> models, Func<string, int, JsonObject> measure, CancellationToken token)
+    {
+        var records = Records();
+        foreach (var model in models)
+        {
+            foreach (var seed in Seeds)
+            {
+                token.ThrowIfCancellationRequested();
+                records.Get(Key(model, seed), () => measure(model, seed));
+            }
+        }
+
+        return records;
+    }
 }
 
 /// <summary>

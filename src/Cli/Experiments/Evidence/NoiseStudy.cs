@@ -43,15 +43,7 @@ internal static class NoiseStudy
             {
                 var settings = new Settings(parse.GetValue(models)!, parse.GetValue(size), parse.GetValue(epochs), [0, .. parse.GetValue(sigmas)!.Where(s => s != 0).Order()], parse.GetValue(draws), [0, .. parse.GetValue(epsilons)!.Where(s => s != 0).Order()], parse.GetValue(probes));
                 settings.Validate();
-                var records = context.Records();
-                foreach (var model in settings.Models)
-                {
-                    foreach (var seed in context.Seeds)
-                    {
-                        token.ThrowIfCancellationRequested();
-                        records.Get(Key(model, seed), () => Measure(context, settings, model, seed, token));
-                    }
-                }
+                var records = context.RecordEachModelAndSeed(settings.Models, (model, seed) => Measure(context, settings, model, seed, token), token);
 
                 Report(context, settings, records);
                 return 0;
@@ -94,7 +86,6 @@ internal static class NoiseStudy
         return images.detach().add(step).MoveToOuterDisposeScope();
     }
 
-    private static string Key(string model, int seed) => string.Create(CultureInfo.InvariantCulture, $"{model}-seed{seed}");
 
     private static JsonObject Measure(EvidenceContext context, Settings settings, string model, int seed, CancellationToken token)
     {
@@ -184,7 +175,7 @@ internal static class NoiseStudy
 
     private static void Report(EvidenceContext context, Settings settings, RecordStore records)
     {
-        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(EvidenceContext.Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
         var text = new StringBuilder();
         text.AppendLine("# Noise injection (Figure 5, appendix G)").AppendLine();
         text.AppendLine("The paper injects non-generalizable representations into a trained model in two ways and expects the fitted spindle to grow with the noise while the decay part stays and the residual stays small: Gaussian noise ε ~ N(0, σ²) added to the parameters, and FGSM perturbations of the input, x + σ·sign(∇_x v(x)) (its footnote 7). Appendix G adds that the *newly emerged* interactions, I_noise − I_clean, are spindle-shaped.").AppendLine();
