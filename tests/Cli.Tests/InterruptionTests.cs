@@ -82,11 +82,14 @@ public class InterruptionTests
 
         var output = TestFolders.Create();
         var log = Path.Combine(TestFolders.Create(), "terminal.log");
-        var command = $"dotnet '{Path.Combine(TestContext.CurrentContext.TestDirectory, "spindle.dll")}' train --model mlp --epochs 500 --threads 1 --output '{output}'";
+        // exec: script(1) runs the command through $SHELL, and dash (/bin/sh here and on CI) would otherwise stay as the parent,
+        // take the SIGINT meant for spindle and wait for a child that never receives it.
+        var command = $"exec dotnet '{Path.Combine(TestContext.CurrentContext.TestDirectory, "spindle.dll")}' train --model mlp --epochs 500 --threads 1 --output '{output}'";
 
         // script(1) gives spindle a pseudo-terminal, so its live progress display hides the cursor, and records what it writes.
         var start = new System.Diagnostics.ProcessStartInfo("script", ["-qefc", command, log]) { RedirectStandardInput = true, RedirectStandardOutput = true, UseShellExecute = false };
         start.Environment["TERM"] = "xterm-256color";
+        start.Environment["SHELL"] = "/bin/sh";
         using var script = System.Diagnostics.Process.Start(start)!;
         try
         {
@@ -98,6 +101,7 @@ public class InterruptionTests
 
             Assert.That(FinishedEpochs(output), Is.GreaterThanOrEqualTo(1), "spindle did not finish an epoch under script(1)");
             var spindle = File.ReadAllText($"/proc/{script.Id}/task/{script.Id}/children").Split(' ', StringSplitOptions.RemoveEmptyEntries).Single();
+            Assert.That(File.ReadAllText($"/proc/{spindle}/cmdline"), Does.Contain("spindle.dll"), "script(1)'s child is not spindle");
             using (var kill = System.Diagnostics.Process.Start("kill", ["-s", "INT", spindle]))
             {
                 kill.WaitForExit();
