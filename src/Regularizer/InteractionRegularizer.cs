@@ -14,7 +14,8 @@ namespace Spindle.Regularizer;
 /// <remarks>
 /// <para>
 /// At a step where it applies, for the first m rows x of the batch: the 2^n masked forward passes of the model run with
-/// gradients (in evaluation mode, so batch-norm statistics and dropout are untouched) and give v(x_T) in float64; a
+/// gradients (dropout off; batch norm on the masked batch's own statistics by default, see
+/// <see cref="RegularizerOptions.BatchNorm"/>; running statistics untouched) and give v(x_T) in float64; a
 /// detached extraction (the exact solver of <c>Spindle.Monitor.Interactions</c>) fixes γ, δ and τ and says which
 /// interactions are salient; the baselines' interactions on the same sample and variables (computed once per sample
 /// and cached) say which of those are generalizable. The term is then
@@ -112,7 +113,7 @@ public sealed class InteractionRegularizer
         var clock = Stopwatch.StartNew();
         using var scope = torch.NewDisposeScope();
         var batch = Batch.Of(inputs, labels, _options.SamplesPerStep);
-        var values = MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: true);
+        var values = MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: true, _options.BatchNorm);
         var plan = Plan(values, batch);
         var penalty = Penalty(values, plan);
         var weight = WeightAt(step);
@@ -141,7 +142,7 @@ public sealed class InteractionRegularizer
     {
         using var scope = torch.NewDisposeScope();
         var batch = Batch.Of(inputs, labels, _options.SamplesPerStep);
-        return Plan(MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: false), batch);
+        return Plan(MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: false, _options.BatchNorm), batch);
     }
 
     /// <summary>The unweighted penalty of the first rows of a batch with a plan held fixed, with gradients.</summary>
@@ -154,7 +155,7 @@ public sealed class InteractionRegularizer
     {
         using var scope = torch.NewDisposeScope();
         var batch = Batch.Of(inputs, labels, _options.SamplesPerStep);
-        return Penalty(MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: true), plan).MoveToOuterDisposeScope();
+        return Penalty(MaskedOutputs(model, batch.Rows, batch.Labels, batch.Keys, withGradients: true, _options.BatchNorm), plan).MoveToOuterDisposeScope();
     }
 
     /// <summary>The penalty (1/m) Σ_x Σ_S mask_S |I_S(x)| of the outputs v with γ, δ and the masks of a plan held fixed.</summary>
@@ -176,16 +177,21 @@ public sealed class InteractionRegularizer
         return total.div(shape[0]).MoveToOuterDisposeScope();
     }
 
-    /// <summary>Computes v(x_T) for every mask of each row: one forward pass over all masked rows, in evaluation mode.</summary>
+    /// <summary>
+    /// Computes v(x_T) for every mask of each row: one forward pass over all masked rows, in evaluation mode (dropout off)
+    /// except for batch norm with <see cref="BatchNormStatistics.Batch"/>. The model's modes and buffers are restored.
+    /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="rows">The samples, without a batch dimension.</param>
     /// <param name="labels">Their labels.</param>
     /// <param name="keys">Their keys (the sample index given to the variables).</param>
     /// <param name="withGradients">Whether autograd records the passes.</param>
+    /// <param name="batchNorm">Which statistics batch-norm layers use.</param>
     /// <returns>[rows, 2^n] float64.</returns>
-    internal Tensor MaskedOutputs(nn.Module<Tensor, Tensor> model, IReadOnlyList<Tensor> rows, IReadOnlyList<long> labels, IReadOnlyList<SampleKey> keys, bool withGradients)
+    internal Tensor MaskedOutputs(nn.Module<Tensor, Tensor> model, IReadOnlyList<Tensor> rows, IReadOnlyList<long> labels, IReadOnlyList<SampleKey> keys, bool withGradients, BatchNormStatistics batchNorm)
     {
         using var modes = new EvaluationModeScope(model);
+        using var statistics = batchNorm == BatchNormStatistics.Batch ? new BatchStatisticsScope(model) : null;
         using var gradients = torch.set_grad_enabled(withGradients);
         using var scope = torch.NewDisposeScope();
         var n = Variables.Count;
@@ -259,7 +265,7 @@ public sealed class InteractionRegularizer
         for (var b = 0; b < _baselines.Length; b++)
         {
             using var scope = torch.NewDisposeScope();
-            var values = MaskedOutputs(_baselines[b], [row], [label], [key], withGradients: false);
+            var values = MaskedOutputs(_baselines[b], [row], [label], [key], withGradients: false, BatchNormStatistics.Running);
             var extraction = AnalyzeOutputs([values.cpu().data<double>().ToArray()], string.Create(CultureInfo.InvariantCulture, $"baseline {b}"));
             and[b] = extraction.Samples[0].And;
             or[b] = extraction.Samples[0].Or;

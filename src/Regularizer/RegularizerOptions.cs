@@ -51,6 +51,13 @@ public sealed class RegularizerOptions
     [Range(1, int.MaxValue)]
     public int Every { get; set; } = RegularizerDefaults.Every;
 
+    /// <summary>Gets or sets which statistics the model's batch-norm layers use in the term's masked passes (the baselines always use their running statistics).</summary>
+    /// <value>
+    /// The default value is <see cref="BatchNormStatistics.Batch"/>: the masked batch's own statistics, the running
+    /// statistics left unchanged. <see cref="BatchNormStatistics.Running"/> made ResNet-20's test accuracy collapse.
+    /// </value>
+    public BatchNormStatistics BatchNorm { get; set; } = BatchNormStatistics.Batch;
+
     /// <summary>Gets or sets the options of the detached extraction that fixes γ, δ and τ, or <see langword="null"/> for the defaults (the exact solver).</summary>
     /// <value>The default value is <see langword="null"/>.</value>
     public InteractionAnalysisOptions? Analysis { get; set; }
@@ -82,6 +89,11 @@ public sealed class RegularizerOptions
 
         ArgumentOutOfRangeException.ThrowIfLessThan(SamplesPerStep, 1, nameof(SamplesPerStep));
         ArgumentOutOfRangeException.ThrowIfLessThan(Every, 1, nameof(Every));
+        if (!Enum.IsDefined(BatchNorm))
+        {
+            throw new ArgumentOutOfRangeException(nameof(BatchNorm), BatchNorm, "BatchNorm must be Batch or Running.");
+        }
+
         Analysis?.Validate();
     }
 

@@ -24,6 +24,28 @@ internal static class TinyModels
         return model;
     }
 
+    /// <summary>Linear, batch norm, tanh, linear: a batch-norm model small enough for finite differences.</summary>
+    public static nn.Module<Tensor, Tensor> BatchNormMlp(int seed, int features = 4, int classes = 3)
+    {
+        torch.random.manual_seed(seed);
+        var model = nn.Sequential(nn.Linear(features, 6), nn.BatchNorm1d(6), nn.Tanh(), nn.Linear(6, classes));
+        model.to(ScalarType.Float64);
+        using (torch.no_grad())
+        {
+            foreach (var p in model.parameters())
+            {
+                p.mul_(3.0);
+            }
+
+            // Running statistics away from their initial 0 and 1, as after some training.
+            var norm = (TorchSharp.Modules.BatchNorm1d)model[1];
+            norm.running_mean!.copy_(torch.linspace(-1, 1, 6, dtype: ScalarType.Float64));
+            norm.running_var!.copy_(torch.linspace(2, 5, 6, dtype: ScalarType.Float64));
+        }
+
+        return model;
+    }
+
     public static (Tensor Inputs, Tensor Labels) Batch(int seed, int rows = 3, int features = 4, int classes = 3)
     {
         var generator = torch.random.manual_seed(seed);
