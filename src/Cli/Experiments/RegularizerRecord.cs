@@ -61,6 +61,13 @@ internal sealed record RegularizerRecord
 
     public int? Warmup { get; init; }
 
+    /// <summary>
+    /// Gets which statistics batch-norm layers used in the term's passes ("batch" or "running"; null without the term).
+    /// Records written before the option existed have none: their term used running statistics (the CNN has no batch-norm
+    /// layer, so for it the two are one computation).
+    /// </summary>
+    public string? TermBatchNorm { get; init; }
+
     public int BaselineCount { get; init; }
 
     /// <summary>Gets the seconds the run's baselines took to train (0 when they were reused).</summary>

@@ -88,7 +88,8 @@ internal sealed class RegularizerRecorder
             using var optimizer = torch.optim.Adam(model.parameters(), RegularizerStudySettings.LearningRate);
             var trainer = new Trainer(model, optimizer, new TrainerOptions { Epochs = epochs, BatchSize = RegularizerStudySettings.BatchSize, Seed = run.Seed, Device = device });
             TermTotals? totals = null;
-            if (run.Arm == RegularizerStudySettings.Regularized)
+            var batchNorm = run.Arm == RegularizerStudySettings.RegularizedRunningStatistics ? BatchNormStatistics.Running : BatchNormStatistics.Batch;
+            if (RegularizerStudySettings.IsRegularized(run.Arm))
             {
                 var regularizer = new InteractionRegularizer([.. baselines], new RegularizerOptions
                 {
@@ -97,6 +98,7 @@ internal sealed class RegularizerRecorder
                     VariableCount = _settings.TermVariables,
                     SamplesPerStep = _settings.TermSamples,
                     Every = _settings.TermEvery,
+                    BatchNorm = batchNorm,
                 });
                 totals = RegularizerSetup.Attach(trainer, regularizer);
             }
@@ -139,6 +141,7 @@ internal sealed class RegularizerRecorder
                 TermSamples = totals is null ? null : _settings.TermSamples,
                 TermEvery = totals is null ? null : _settings.TermEvery,
                 Warmup = totals is null ? null : _settings.Warmup,
+                TermBatchNorm = totals is null ? null : batchNorm == BatchNormStatistics.Batch ? "batch" : "running",
                 BaselineCount = baselines.Count,
                 BaselineSeconds = reused ? 0 : baselineSeconds,
                 Threads = torch.get_num_threads(),

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using Spindle.Regularizer;
 using Spindle.Trainers.Data;
 using TorchSharp;
 
@@ -29,6 +30,8 @@ internal static class RegularizerStudyCommand
         var termSamples = new Option<int>("--term-samples") { Description = "Samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => d.TermSamples };
         var termEvery = new Option<int>("--term-every") { Description = "Apply the term every K steps.", DefaultValueFactory = _ => d.TermEvery };
         var baselineCount = new Option<int>("--baseline-count") { Description = "Baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => d.BaselineCount };
+        var termBatchNorm = new Option<string>("--term-batch-norm") { Description = "Statistics of the regularized model's batch-norm layers in the term's passes: batch (the masked batch's own) or running (trains the regularized-running-stats arm instead).", DefaultValueFactory = _ => "batch" };
+        termBatchNorm.AcceptOnlyFromAmong("batch", "running");
         var testSamples = new Option<int>("--test-samples") { Description = "Test samples evaluated (10000: the whole test split; fewer: a fixed class-balanced part).", DefaultValueFactory = _ => d.TestSamples };
         var validation = new Option<bool>("--validation") { Description = SpindleCommands.WithDefault("Evaluate on 2,000 class-balanced images of the training pool outside the training and held-out samples instead of the test split (for choosing λ).", "off") };
         var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
@@ -37,7 +40,7 @@ internal static class RegularizerStudyCommand
             "regularizer",
             "Train plain, regularized and plain-with-the-held-out-data runs on Fashion-MNIST subsets, saving a record per run as it finishes (a rerun resumes), then write the report.")
         {
-            output, report, data, models, sizes, seeds, epochs, resnetEpochs, lambda, warmup, termVariables, termSamples, termEvery, baselineCount, testSamples, validation, threads, reportOnly,
+            output, report, data, models, sizes, seeds, epochs, resnetEpochs, lambda, warmup, termVariables, termSamples, termEvery, baselineCount, termBatchNorm, testSamples, validation, threads, reportOnly,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -58,6 +61,7 @@ internal static class RegularizerStudyCommand
                     TermSamples = parse.GetValue(termSamples),
                     TermEvery = parse.GetValue(termEvery),
                     BaselineCount = parse.GetValue(baselineCount),
+                    TermBatchNorm = parse.GetValue(termBatchNorm) == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
                     TestSamples = parse.GetValue(testSamples),
                     Validation = parse.GetValue(validation),
                     Threads = parse.GetValue(threads),

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Spindle.Regularizer;
 
 namespace Spindle.Cli.Experiments;
 
@@ -10,6 +11,13 @@ internal sealed record RegularizerStudySettings
 
     /// <summary>The arm trained on the training samples with the term (its baselines trained on the held-out split).</summary>
     public const string Regularized = "regularized";
+
+    /// <summary>
+    /// The arm trained with the term whose masked passes normalise batch-norm layers by their running statistics
+    /// (<c>--term-batch-norm running</c>), the term's behaviour before <see cref="BatchNormStatistics.Batch"/>
+    /// became the default.
+    /// </summary>
+    public const string RegularizedRunningStatistics = "regularized-running-stats";
 
     /// <summary>The arm trained without the term on the training samples and the held-out split together.</summary>
     public const string PlainEqualData = "plain-equal-data";
@@ -54,6 +62,12 @@ internal sealed record RegularizerStudySettings
 
     public int BaselineCount { get; init; } = 1;
 
+    /// <summary>Gets which statistics the regularized model's batch-norm layers use in the term's masked passes.</summary>
+    public BatchNormStatistics TermBatchNorm { get; init; } = BatchNormStatistics.Batch;
+
+    /// <summary>Gets the regularized arm this study trains: <see cref="Regularized"/>, or <see cref="RegularizedRunningStatistics"/> with running statistics.</summary>
+    public string RegularizedArm => TermBatchNorm == BatchNormStatistics.Batch ? Regularized : RegularizedRunningStatistics;
+
     /// <summary>Gets the number of probe images (training and test, each) on which the generalizable share is measured after training.</summary>
     public int ProbeCount { get; init; } = 16;
 
@@ -72,6 +86,9 @@ internal sealed record RegularizerStudySettings
     /// <summary>Gets the epochs of a model's runs.</summary>
     public int EpochsOf(string model) => model == "resnet20" ? ResNetEpochs : Epochs;
 
+    /// <summary>Gets whether an arm trains with the term.</summary>
+    public static bool IsRegularized(string arm) => arm is Regularized or RegularizedRunningStatistics;
+
     /// <summary>Gets the runs in the order they are trained: model, seed, size, then the three arms.</summary>
     public IEnumerable<RegularizerRun> Plan()
     {
@@ -81,7 +98,7 @@ internal sealed record RegularizerStudySettings
             {
                 foreach (var size in TrainSizes)
                 {
-                    foreach (var arm in new[] { Plain, Regularized, PlainEqualData })
+                    foreach (var arm in new[] { Plain, RegularizedArm, PlainEqualData })
                     {
                         yield return new RegularizerRun(model, size, seed, arm);
                     }
