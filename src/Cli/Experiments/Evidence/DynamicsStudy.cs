@@ -153,7 +153,7 @@ internal static class DynamicsStudy
         text.AppendLine($"- Command: `{context.CommandLine}`.");
         text.AppendLine($"- Recorded series (read, not retrained): `{recorded}/monitor-*`, written by `spindle experiment early-stopping` (Adam 1e-3, batch 64; mlp and cnn; 1,000 and 10,000 class-balanced images; 0% and 10% flipped labels; test loss on 5,000 test images; cut here to epochs 0-{epochs}).");
         text.AppendLine($"- New runs ({context.Zoo.DataDescription}): `cnn`, {(runs.Count > 0 ? runs[0].TrainCount : 0)} class-balanced images, batch 64, {epochs} epochs, test loss on a fixed class-balanced subset of {context.Zoo.Test.Count} test images. Arms: *adam, 5% noise*; *sgd*: SGD lr 0.05, momentum 0.9, 10% noise; *cosine*: Adam 1e-3 with a cosine schedule from 1e-3 to 0 over the run, 10% noise; *vgg11*: VGG-11 at width 0.25 with Adam 1e-3, 10% noise. None was tuned.");
-        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {probes} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds of the new runs: {List(context.Seeds)}; the recorded series are read for every seed they hold.").AppendLine();
+        text.AppendLine($"- Check at every epoch (and before training), as the early-stopping records: the first {probes} training images whose labels were not flipped, n = 8 input patches of a 4x4 grid, `InteractionCheck` defaults (δ calibrated at epoch 0 and held, 200 bootstrap replicates, 90% intervals). Masses on each check's own Z scale. Seeds of the new runs: {List(context.Seeds)}; the recorded series are read for every seed they hold.");
         if (series.Count == 0)
         {
             text.AppendLine("**Not run: no records.**");
@@ -161,6 +161,16 @@ internal static class DynamicsStudy
             return;
         }
 
+        // The recorded series keep the fit their checks were recorded with; a check stores distributions, not the raw
+        // interactions a refit would need. The cancellation mass is model-free and does not depend on the fit.
+        foreach (var source in series.GroupBy(s => s.Source).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var floors = source.SelectMany(s => s.Epochs).Select(e => e.Check.Fit.MinAlpha).Distinct().Order().Select(a => a.ToString("0.###", CultureInfo.InvariantCulture));
+            var isNew = source.Key == "new run";
+            text.AppendLine($"- Checks of the {(isNew ? "new runs" : source.Key)}: fitted with α ≥ {string.Join(" or ", floors)}{(isNew ? string.Empty : ", as recorded (a check stores distributions, not the interactions a refit needs, so these spindle and decay masses keep the fit defaults of the day they were recorded; the cancellation mass does not depend on the fit)")}.");
+        }
+
+        text.AppendLine();
         var table = new List<string[]>();
         var groups = series.GroupBy(s => s.Group).OrderBy(g => g.First().Source == "new run").ThenBy(g => g.Key, StringComparer.Ordinal).ToList();
         foreach (var group in groups)

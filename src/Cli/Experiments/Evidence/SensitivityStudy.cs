@@ -173,10 +173,10 @@ internal static class SensitivityStudy
         text.AppendLine("## Setup").AppendLine();
         text.AppendLine($"- Command: `{context.CommandLine}`.");
         text.AppendLine($"- Checkpoints: the models of [the claims study](claims.md) ({string.Join(", ", settings.Models)}; {settings.TrainSize} training images, {settings.Epochs} epochs, Adam; seeds {List(context.Seeds)}): the target after epoch 1 and at the end, and baselines 1..{settings.Baselines}. Data: {context.Zoo.DataDescription}.");
-        text.AppendLine($"- Default: n = 8 input patches of a 4x4 grid (`RandomCentral(8, seed 0, margin 0)`), masked to 0 after normalisation (the mean intensity), {settings.BaseProbes} probes (the first images of the target's training part), exact solver, `InteractionCheck.AnalyzeSeries([epoch 1, final])` with 200 bootstrap replicates (90% intervals). Feature maps: relu2 of the CNN, 8x8 grid, one-cell margin. *black*: masked patches set to raw pixel 0 (-0.81 after normalisation).");
+        text.AppendLine($"- Default: n = 8 input patches of a 4x4 grid (`RandomCentral(8, seed 0, margin 0)`), masked to 0 after normalisation (the mean intensity), {settings.BaseProbes} probes (the first images of the target's training part), exact solver, `InteractionCheck.AnalyzeSeries([epoch 1, final])` with 200 bootstrap replicates (90% intervals). Feature maps: relu2, the second ReLU's output of each model, 8x8 grid, one-cell margin. *black*: masked patches set to raw pixel 0 (-0.81 after normalisation).");
         text.AppendLine($"- Conclusions tested per choice and seed: (1) the spindle mass rose from epoch 1 to the end, significantly by the paired bootstrap; (2) A_non has a higher mean order than A_gen (Claims 1-2); (3) A_gen decay-shaped; (4) A_non spindle-shaped; and the value of SIM (k = {settings.Baselines} baseline{(settings.Baselines == 1 ? string.Empty : "s")}). Probe-count variants use the first probes of one extraction of the most probes (τ and Z recomputed from the kept probes).").AppendLine();
         var table = new List<string[]>();
-        var widths = new List<(int Probes, double Width)>();
+        var widths = new List<(string Model, int Probes, double Width)>();
         foreach (var variant in settings.Variants())
         {
             foreach (var model in settings.Models)
@@ -191,7 +191,7 @@ internal static class SensitivityStudy
                 var relativeWidth = rows.Select(r => (Read(r["spindleUpper"]) - Read(r["spindleLower"])) / Read(r["spindle"])).Where(double.IsFinite).ToList();
                 if (variant.Choice == VariableChoice.Default)
                 {
-                    widths.AddRange(relativeWidth.Select(w => (variant.Probes, w)));
+                    widths.AddRange(relativeWidth.Select(w => (model, variant.Probes, w)));
                 }
 
                 table.Add([
@@ -215,25 +215,26 @@ internal static class SensitivityStudy
         if (widths.Count > 0)
         {
             var counts = widths.Select(w => w.Probes).Distinct().Order().ToArray();
+            var models = settings.Models.Where(m => widths.Any(w => w.Model == m)).ToArray();
             var (path, link) = context.Figure("interval-width.png");
-            var perCount = counts.Select(c => widths.Where(w => w.Probes == c).Select(w => w.Width).ToList()).ToList();
+            List<double> Widths(string model, int count) => [.. widths.Where(w => w.Model == model && w.Probes == count).Select(w => w.Width)];
             EvidencePlots.Lines(
                 path,
                 "Width of the spindle mass's 90% interval relative to its value, by probe count",
                 "probes",
                 "interval width / value",
                 [.. counts.Select(c => (double)c)],
-                [new PlotSeries("mean ± sd over seeds", EvidencePlots.Palette[1], [.. perCount.Select(Stats.Mean)], [.. perCount.Select(Stats.StandardDeviation)])],
+                [.. models.Select((m, i) => new PlotSeries($"{m}, mean ± sd over seeds", EvidencePlots.Palette[(i + 1) % EvidencePlots.Palette.Length], [.. counts.Select(c => Stats.Mean(Widths(m, c)))], [.. counts.Select(c => Stats.StandardDeviation(Widths(m, c)))]))],
                 logX: true);
             text.AppendLine($"![interval width]({link})").AppendLine();
-            text.AppendLine("Width of the 90% interval of the final spindle mass relative to its value, and how often the paired bootstrap called the rise from epoch 1 significant, by probe count (default variables):").AppendLine();
+            text.AppendLine("Width of the 90% interval of the final spindle mass relative to its value, and how often the paired bootstrap called the rise from epoch 1 significant, by probe count and model (default variables):").AppendLine();
             text.Append(Table(
-                ["probes", "interval width / value", "rise significant"],
-                counts.Select((c, i) =>
+                ["probes", "model", "interval width / value", "rise significant"],
+                counts.SelectMany(c => models.Select(m =>
                 {
-                    var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(Key(settings.Variants().First(v => v.Choice == VariableChoice.Default && v.Probes == c), m, s)))).Where(r => r is not null).Select(r => r!).ToList();
-                    return (IReadOnlyList<string>)[c.ToString(CultureInfo.InvariantCulture), Stats.Spread(perCount[i], "F2"), $"{rows.Count(r => (bool)r["riseSignificant"]!)}/{rows.Count}"];
-                })));
+                    var rows = context.Seeds.Select(s => records.Find(Key(settings.Variants().First(v => v.Choice == VariableChoice.Default && v.Probes == c), m, s))).Where(r => r is not null).Select(r => r!).ToList();
+                    return (IReadOnlyList<string>)[c.ToString(CultureInfo.InvariantCulture), m, Stats.Spread([.. Widths(m, c)], "F2"), $"{rows.Count(r => (bool)r["riseSignificant"]!)}/{rows.Count}"];
+                }))));
         }
 
         text.AppendLine("## What this says").AppendLine();
@@ -252,10 +253,19 @@ internal static class SensitivityStudy
             ("(4) A_non spindle-shaped", r => (bool)r["nonSpindle"]!),
         })
         {
-            var perVariant = settings.Variants().Select(v => (v, Rows: settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(Key(v, m, s)))).Where(r => r is not null).Select(r => r!).ToList())).Where(x => x.Rows.Count > 0).ToList();
-            var holdsEverywhere = perVariant.Where(x => x.Rows.All(test)).Select(x => x.v.Label).ToList();
-            var failsEverywhere = perVariant.Where(x => !x.Rows.Any(test)).Select(x => x.v.Label).ToList();
-            text.AppendLine($"- {name}: holds for every seed under {holdsEverywhere.Count} of {perVariant.Count} choices{(holdsEverywhere.Count is > 0 and < 8 ? $" ({string.Join("; ", holdsEverywhere)})" : string.Empty)}; for no seed under {failsEverywhere.Count}{(failsEverywhere.Count is > 0 and < 8 ? $" ({string.Join("; ", failsEverywhere)})" : string.Empty)}.");
+            // Per model: a conclusion can hold for one model's every seed and for none of another's.
+            foreach (var model in settings.Models)
+            {
+                var perVariant = settings.Variants().Select(v => (v, Rows: context.Seeds.Select(s => records.Find(Key(v, model, s))).Where(r => r is not null).Select(r => r!).ToList())).Where(x => x.Rows.Count > 0).ToList();
+                if (perVariant.Count == 0)
+                {
+                    continue;
+                }
+
+                var holdsEverywhere = perVariant.Where(x => x.Rows.All(test)).Select(x => x.v.Label).ToList();
+                var failsEverywhere = perVariant.Where(x => !x.Rows.Any(test)).Select(x => x.v.Label).ToList();
+                text.AppendLine($"- {name}, {model}: holds for every seed under {holdsEverywhere.Count} of {perVariant.Count} choices{(holdsEverywhere.Count is > 0 and < 8 ? $" ({string.Join("; ", holdsEverywhere)})" : string.Empty)}; for no seed under {failsEverywhere.Count}{(failsEverywhere.Count is > 0 and < 8 ? $" ({string.Join("; ", failsEverywhere)})" : string.Empty)}.");
+            }
         }
 
         return text.ToString();
