@@ -184,6 +184,7 @@ internal static class RegularizerSetup
             VariableCount = settings.TermVariables,
             SamplesPerStep = settings.TermSamples,
             Every = settings.TermEvery,
+            BatchNorm = settings.TermBatchNorm == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
         });
         var callback = new RegularizerLogCallback(Attach(trainer, regularizer), regularizer, runFolder, print);
         trainer.Callbacks.Add(callback);

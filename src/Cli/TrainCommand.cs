@@ -60,6 +60,8 @@ internal static class TrainCommand
         var termVariables = new Option<int>("--term-variables") { Description = "With --regularize: input patches n of a 4x4 grid per penalised sample (2^n masked passes with gradients each).", DefaultValueFactory = _ => defaults.TermVariables };
         var termSamples = new Option<int>("--term-samples") { Description = "With --regularize: samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => defaults.TermSamples };
         var termEvery = new Option<int>("--term-every") { Description = "With --regularize: apply the term every K steps.", DefaultValueFactory = _ => defaults.TermEvery };
+        var termBatchNorm = new Option<string>("--term-batch-norm") { Description = "With --regularize: statistics of the model's batch-norm layers in the term's masked passes, batch (the masked batch's own; running statistics untouched) or running (made ResNet-20 collapse on the test split).", DefaultValueFactory = _ => defaults.TermBatchNorm };
+        termBatchNorm.AcceptOnlyFromAmong("batch", "running");
         var baselineCount = new Option<int>("--baseline-count") { Description = "With --regularize: baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => defaults.BaselineCount };
         var holdoutCount = new Option<int?>("--holdout-count") { Description = SpindleCommands.WithDefault("With --regularize: size of the class-balanced held-out split the baselines train on, taken from the training data outside the training subset (required without --subset, and then removed from the training data).", "the --subset size") };
         var baselineEpochs = new Option<int?>("--baseline-epochs") { Description = SpindleCommands.WithDefault("With --regularize: epochs of the baselines.", "--epochs") };
@@ -68,7 +70,7 @@ internal static class TrainCommand
         var resume = new Option<bool>("--resume") { Description = SpindleCommands.WithDefault("Continue the run named by --run from its last checkpoint (only --epochs, --threads and --metrics-port may be given with it).", "off") };
         var command = new Command("train", "Train a model (Fashion-MNIST by default); writes config.json, metrics.jsonl (one line per epoch), last.ckpt, best.ckpt and checkpoints/ to a new run folder.")
         {
-            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, checkpointEvery, keepCheckpoints, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, regularize, lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines, output, run, resume,
+            model, dataset, data, vocab, maxLength, epochs, optimizer, lr, momentum, weightDecay, batchSize, labelNoise, subset, seed, device, threads, width, dropout, maxBatches, skipEval, checkpointEvery, keepCheckpoints, monitor, monitorStop, monitorEvery, monitorBudget, metricsPort, otlpEndpoint, otlpProtocol, regularize, lambda, lambdaWarmup, termVariables, termSamples, termEvery, termBatchNorm, baselineCount, holdoutCount, baselineEpochs, baselines, output, run, resume,
         };
         command.SetAction((parse, cancellationToken) =>
         {
@@ -138,7 +140,7 @@ internal static class TrainCommand
                 return Task.FromResult(1);
             }
 
-            Option[] termOptions = [lambda, lambdaWarmup, termVariables, termSamples, termEvery, baselineCount, holdoutCount, baselineEpochs, baselines];
+            Option[] termOptions = [lambda, lambdaWarmup, termVariables, termSamples, termEvery, termBatchNorm, baselineCount, holdoutCount, baselineEpochs, baselines];
             var stray = termOptions.Where(o => parse.GetResult(o) is { Implicit: false }).Select(o => o.Name).ToList();
             if (!parse.GetValue(regularize) && stray.Count > 0)
             {
@@ -180,6 +182,7 @@ internal static class TrainCommand
                 TermVariables = parse.GetValue(termVariables),
                 TermSamples = parse.GetValue(termSamples),
                 TermEvery = parse.GetValue(termEvery),
+                TermBatchNorm = parse.GetValue(termBatchNorm)!,
                 BaselineCount = parse.GetValue(baselineCount),
                 HoldoutCount = parse.GetValue(holdoutCount),
                 BaselineEpochs = parse.GetValue(baselineEpochs),

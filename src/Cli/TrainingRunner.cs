@@ -198,7 +198,7 @@ internal static class TrainingRunner
         {
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(
                 CultureInfo.InvariantCulture,
-                $"Regularizer: λ {settings.Lambda:G} (warm-up {settings.LambdaWarmup} steps), {settings.TermSamples} samples per step, n = {settings.TermVariables} of 4x4 input patches, every {settings.TermEvery} step(s), {baselines!.Count} baseline(s); log {RegularizerLogCallback.LogFileName}.")));
+                $"Regularizer: λ {settings.Lambda:G} (warm-up {settings.LambdaWarmup} steps), {settings.TermSamples} samples per step, n = {settings.TermVariables} of 4x4 input patches, every {settings.TermEvery} step(s), batch norm on {settings.TermBatchNorm} statistics, {baselines!.Count} baseline(s); log {RegularizerLogCallback.LogFileName}.")));
         }
 
         var evaluated = settings.SkipEvaluation ? null : test;

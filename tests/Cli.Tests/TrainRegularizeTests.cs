@@ -38,6 +38,36 @@ public class TrainRegularizeTests
         }
     }
 
+    /// <summary>
+    /// --term-batch-norm reaches the term: on ResNet-20 (batch norm) the first step's penalty, before any update, differs
+    /// between the masked batch's statistics and the running ones; on the CNN (no batch norm) it is the same number.
+    /// </summary>
+    [TestCase("resnet20", false)]
+    [TestCase("cnn", true)]
+    public void Execute_TermBatchNorm_ChangesThePenaltyOnlyForABatchNormModel(string model, bool same)
+    {
+        var output = TestFolders.Create();
+        double FirstPenalty(string statistics)
+        {
+            var settings = new TrainSettings
+            {
+                Model = model, Epochs = 1, Subset = 50, BatchSize = 50, Seed = 3, Regularize = true, TermVariables = 3, TermSamples = 1, LambdaWarmup = 0,
+                Baselines = Path.Combine(output, "baselines"), TermBatchNorm = statistics,
+            };
+            var folder = Path.Combine(output, statistics);
+            Assert.That(TrainCommand.Execute("train", settings, folder, resume: false, [], CancellationToken.None), Is.Zero);
+            return JsonNode.Parse(File.ReadAllLines(Path.Combine(folder, RegularizerLogCallback.LogFileName))[0])!["meanPenalty"]!.GetValue<double>();
+        }
+
+        var batch = FirstPenalty("batch");
+        var running = FirstPenalty("running");
+
+        // One step per epoch here (50 samples, batch 50), so the logged mean is the penalty of the untrained model's first
+        // batch; the same arithmetic on the same weights gives the same double, so any difference is the statistics.
+        Assert.That(batch, Is.GreaterThan(0));
+        Assert.That(running, same ? Is.EqualTo(batch) : Is.Not.EqualTo(batch).Within(1e-3 * batch));
+    }
+
     [Test]
     public void Split_HeldOutIsDisjointFromTheSubsetAndTheSubsetIsThePlainRunsOne()
     {
