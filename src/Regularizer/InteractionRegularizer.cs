@@ -179,7 +179,8 @@ public sealed class InteractionRegularizer
 
     /// <summary>
     /// Computes v(x_T) for every mask of each row: one forward pass over all masked rows, in evaluation mode (dropout off)
-    /// except for batch norm with <see cref="BatchNormStatistics.Batch"/>. The model's modes and buffers are restored.
+    /// except for batch norm with <see cref="BatchNormStatistics.Batch"/>, which normalises the masked batch by its own
+    /// statistics (a feature-map prefix, run per unmasked sample, keeps the running ones). Modes and buffers are restored.
     /// </summary>
     /// <param name="model">The model.</param>
     /// <param name="rows">The samples, without a batch dimension.</param>
@@ -191,7 +192,6 @@ public sealed class InteractionRegularizer
     internal Tensor MaskedOutputs(nn.Module<Tensor, Tensor> model, IReadOnlyList<Tensor> rows, IReadOnlyList<long> labels, IReadOnlyList<SampleKey> keys, bool withGradients, BatchNormStatistics batchNorm)
     {
         using var modes = new EvaluationModeScope(model);
-        using var statistics = batchNorm == BatchNormStatistics.Batch ? new BatchStatisticsScope(model) : null;
         using var gradients = torch.set_grad_enabled(withGradients);
         using var scope = torch.NewDisposeScope();
         var n = Variables.Count;
@@ -204,7 +204,14 @@ public sealed class InteractionRegularizer
             parts.Add(prepared.BuildBatch(0, size));
         }
 
-        var logits = Variables.Forward(model, parts.Count == 1 ? parts[0] : torch.cat(parts, 0));
+        // Batch statistics for the masked batch only: a feature-map prefix runs once per unmasked sample above, where
+        // its batch norms keep their running statistics (a batch of one has no batch statistics to speak of).
+        Tensor logits;
+        using (batchNorm == BatchNormStatistics.Batch ? new BatchStatisticsScope(model) : null)
+        {
+            logits = Variables.Forward(model, parts.Count == 1 ? parts[0] : torch.cat(parts, 0));
+        }
+
         var rowLabels = torch.tensor(labels.SelectMany(l => Enumerable.Repeat(l, size)).ToArray(), device: logits.device);
         return OutputFunctions.LogOdds(logits, rowLabels).reshape(rows.Count, size).MoveToOuterDisposeScope();
     }

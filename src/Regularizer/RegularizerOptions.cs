@@ -56,6 +56,10 @@ public sealed class RegularizerOptions
     /// The default value is <see cref="BatchNormStatistics.Batch"/>: the masked batch's own statistics, the running
     /// statistics left unchanged. <see cref="BatchNormStatistics.Running"/> made ResNet-20's test accuracy collapse.
     /// </value>
+    /// <remarks>
+    /// With <see cref="FeatureMapPatchVariables"/> the prefix runs once per unmasked sample, so only the suffix's batch-norm
+    /// layers see the masked batch; the prefix's keep their running statistics.
+    /// </remarks>
     public BatchNormStatistics BatchNorm { get; set; } = BatchNormStatistics.Batch;
 
     /// <summary>Gets or sets the options of the detached extraction that fixes γ, δ and τ, or <see langword="null"/> for the defaults (the exact solver).</summary>

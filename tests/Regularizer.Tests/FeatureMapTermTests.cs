@@ -32,6 +32,39 @@ public class FeatureMapTermTests
     }
 
     [Test]
+    public void Compute_FeatureMapPatchesWithBatchNorm_LeavesNoTraceInTheBuffersAndReachesThePrefix()
+    {
+        // The prefix runs per unmasked row (its batch norm on running statistics); the suffix's batch norm normalises the
+        // 2 x 16 masked maps by their own statistics. Neither may update a running statistic or count a batch.
+        using var scope = torch.NewDisposeScope();
+        using var model = new TinySplit(seed: 1, batchNorm: true);
+        using var baseline = new TinySplit(seed: 2, batchNorm: true);
+        torch.random.manual_seed(3);
+        var inputs = torch.randn(3, 1, 4, 4, dtype: ScalarType.Float64);
+        var labels = torch.tensor(new long[] { 0, 1, 2 });
+        var variables = new FeatureMapPatchVariables(PatchSelection.Fixed(0, 1, 2, 3), new PatchGrid(2, 2));
+        var regularizer = new InteractionRegularizer([baseline], new RegularizerOptions { Lambda = 1, WarmupSteps = 0, SamplesPerStep = 2, Variables = variables });
+        var before = model.buffers().Select(b => b.clone()).ToArray();
+        model.train();
+
+        var term = regularizer.Compute(model, inputs, labels, 0)!;
+        term.Loss.backward();
+        var after = model.buffers().ToArray();
+        using (Assert.EnterMultipleScope())
+        {
+            Assert.That(after, Has.Length.EqualTo(6), "two batch norms: running mean, running variance, batches tracked");
+            for (var i = 0; i < after.Length; i++)
+            {
+                Assert.That(after[i].eq(before[i]).all().item<bool>(), Is.True, $"buffer {i} changed");
+            }
+
+            Assert.That(model.training, Is.True);
+            Assert.That(term.Penalty, Is.GreaterThan(0));
+            Assert.That(model.PrefixWeight.grad!.abs().sum().item<double>(), Is.GreaterThan(0));
+        }
+    }
+
+    [Test]
     public void Compute_SameRowsAgain_UsesTheCachedBaselineInteractions()
     {
         using var scope = torch.NewDisposeScope();
@@ -62,13 +95,19 @@ public class FeatureMapTermTests
     {
         private readonly TorchSharp.Modules.Conv2d conv;
         private readonly TorchSharp.Modules.Linear fc;
+        private readonly nn.Module<Tensor, Tensor> prefixNorm;
+        private readonly nn.Module<Tensor, Tensor> suffixNorm;
 
-        public TinySplit(int seed)
+        /// <param name="seed">Initialisation seed.</param>
+        /// <param name="batchNorm">Whether a batch norm follows the convolution (prefix) and precedes the linear layer (suffix).</param>
+        public TinySplit(int seed, bool batchNorm = false)
             : base(nameof(TinySplit))
         {
             torch.random.manual_seed(seed);
             conv = nn.Conv2d(1, 2, 3, padding: 1);
             fc = nn.Linear(32, 3);
+            prefixNorm = batchNorm ? nn.BatchNorm2d(2) : nn.Identity();
+            suffixNorm = batchNorm ? nn.BatchNorm1d(32) : nn.Identity();
             RegisterComponents();
             this.to(ScalarType.Float64);
             using (torch.no_grad())
@@ -91,13 +130,13 @@ public class FeatureMapTermTests
         public Tensor ForwardPrefix(Tensor input)
         {
             PrefixCalls++;
-            return conv.call(input).tanh();
+            return prefixNorm.call(conv.call(input)).tanh();
         }
 
         public Tensor ForwardSuffix(Tensor featureMap)
         {
             SuffixRows += featureMap.shape[0];
-            return fc.call(featureMap.flatten(1));
+            return fc.call(suffixNorm.call(featureMap.flatten(1)));
         }
 
         public override Tensor forward(Tensor input) => ForwardSuffix(ForwardPrefix(input));
