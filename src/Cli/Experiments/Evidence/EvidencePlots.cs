@@ -56,7 +56,8 @@ internal static class EvidencePlots
             }
         }
 
-        Finish(plot, path, title, "order m", yLabel, Enumerable.Range(1, n).Select(m => (double)m).ToArray(), 0.4, n + 0.6);
+        var orders = Enumerable.Range(1, n).Select(m => (double)m).ToArray();
+        Finish(plot, path, title, "order m", yLabel, (orders, [.. orders.Select(m => m.ToString(CultureInfo.InvariantCulture))]), 0.4, n + 0.6);
     }
 
     /// <summary>Lines over a numeric x with optional error bars or bands.</summary>
@@ -98,10 +99,12 @@ internal static class EvidencePlots
         }
 
         var pad = (x.Max() - x.Min()) * 0.04;
-        Finish(plot, path, title, xLabel + (logX ? " (log10)" : string.Empty), yLabel, null, x.Min() - pad, x.Max() + pad);
+        // On a log scale the ticks sit at the data's own x values, labelled with those values rather than their logarithms.
+        (double[], string[])? ticks = logX ? (x, [.. xs.Select(v => v.ToString("G4", CultureInfo.InvariantCulture))]) : null;
+        Finish(plot, path, title, xLabel + (logX ? " (log scale)" : string.Empty), yLabel, ticks, x.Min() - pad, x.Max() + pad);
     }
 
-    private static void Finish(Plot plot, string path, string title, string xLabel, string yLabel, double[]? ticks, double xMin, double xMax)
+    private static void Finish(Plot plot, string path, string title, string xLabel, string yLabel, (double[] Positions, string[] Labels)? ticks, double xMin, double xMax)
     {
         var zero = plot.Add.HorizontalLine(0);
         zero.Color = Colors.Black;
@@ -109,9 +112,9 @@ internal static class EvidencePlots
         plot.Title(title);
         plot.XLabel(xLabel);
         plot.YLabel(yLabel);
-        if (ticks is not null)
+        if (ticks is { } manual)
         {
-            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks, ticks.Select(t => t.ToString(CultureInfo.InvariantCulture)).ToArray());
+            plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(manual.Positions, manual.Labels);
         }
 
         plot.Axes.AutoScale();
