@@ -127,7 +127,7 @@ internal static class ClaimsStudy
 
     private static void Report(EvidenceContext context, Settings settings, RecordStore records, TimeSpan elapsed)
     {
-        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(EvidenceContext.Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+        var rows = context.RecordsOfEachModelAndSeed(records, settings.Models);
         var text = new StringBuilder();
         text.AppendLine("# Claims 1 and 2 (Figure 2) and faithfulness (Figure 4) on Fashion-MNIST").AppendLine();
         text.AppendLine("Does the paper's picture hold on our models, as Spindle measures them? Claim 1: generalizable interactions (shared, salient and with the same sign, by at least one of k baseline models trained on other data; Eq. 5) are decay-shaped over the order m. Claim 2: non-generalizable ones are spindle-shaped (peaking at middle orders, positive and negative cancelling). Faithfulness: the decay and spindle parts Spindle fits (Eq. 10) against that ground truth, as the Jaccard SIM of Eq. 11.").AppendLine();

@@ -51,6 +51,13 @@ internal sealed class EvidenceContext
     /// <returns>The key.</returns>
     public static string Key(string model, int seed) => string.Create(CultureInfo.InvariantCulture, $"{model}-seed{seed}");
 
+    /// <summary>The saved records of every model at every seed, in that order, skipping those not recorded.</summary>
+    /// <param name="records">The study's record store.</param>
+    /// <param name="models">The models.</param>
+    /// <returns>The records found.</returns>
+    public List<JsonObject> RecordsOfEachModelAndSeed(RecordStore records, IEnumerable<string> models) =>
+        [.. models.SelectMany(m => Seeds.Select(s => records.Find(Key(m, s)))).OfType<JsonObject>()];
+
     /// <summary>Opens the record store and measures every model at every seed whose record is missing, in order.</summary>
     /// <param name="models">The models.</param>
     /// <param name="measure">Measures one model at one seed.</param>

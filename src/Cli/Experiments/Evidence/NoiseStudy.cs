@@ -175,7 +175,7 @@ internal static class NoiseStudy
 
     private static void Report(EvidenceContext context, Settings settings, RecordStore records)
     {
-        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(EvidenceContext.Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+        var rows = context.RecordsOfEachModelAndSeed(records, settings.Models);
         var text = new StringBuilder();
         text.AppendLine("# Noise injection (Figure 5, appendix G)").AppendLine();
         text.AppendLine("The paper injects non-generalizable representations into a trained model in two ways and expects the fitted spindle to grow with the noise while the decay part stays and the residual stays small: Gaussian noise ε ~ N(0, σ²) added to the parameters, and FGSM perturbations of the input, x + σ·sign(∇_x v(x)) (its footnote 7). Appendix G adds that the *newly emerged* interactions, I_noise − I_clean, are spindle-shaped.").AppendLine();

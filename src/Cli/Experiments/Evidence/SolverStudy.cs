@@ -133,7 +133,7 @@ internal static class SolverStudy
 
     private static void Report(EvidenceContext context, Settings settings, RecordStore records)
     {
-        var rows = settings.Models.SelectMany(m => context.Seeds.Select(s => records.Find(EvidenceContext.Key(m, s)))).Where(r => r is not null).Select(r => r!).ToList();
+        var rows = context.RecordsOfEachModelAndSeed(records, settings.Models);
         var text = new StringBuilder();
         text.AppendLine("# Solver effect: exact solver against the reference (SGD) solver").AppendLine();
         text.AppendLine("Spindle extracts the AND-OR interactions with an exact solver (ADMM to a certified duality gap of 0.4%); the paper's code minimises the same objective by SGD (momentum 0.9, learning rate 1e-4 decaying to 1e-5, 10,000 steps), kept as `InteractionSolver.Reference`. A denser, unconverged solution spreads strength over more interactions, often of middle order, which could look like spindle. Here both solvers analyse the same masked outputs of the same checkpoints.").AppendLine();
