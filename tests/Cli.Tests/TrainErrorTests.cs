@@ -77,11 +77,12 @@ public class TrainErrorTests
         }
     }
 
-    // Cut in the header, the generator state and the weights (the weights end near a third of an mlp's file; a cut
-    // in the optimizer state after them leaves the weights whole, which extract reads, and is caught on resume).
+    // Cut in the header, the generator state, the weights (they end near a third of an mlp's file) and the optimizer
+    // state after them, which leaves the weights extract reads whole: the end marker refuses that file too.
     [TestCase(0.0005)]
     [TestCase(0.1)]
     [TestCase(0.25)]
+    [TestCase(0.75)]
     public void Extract_TruncatedCheckpoint_NamesTheFile(double kept)
     {
         var run = TrainedRun(labelNoise: 0);

@@ -11,13 +11,22 @@ namespace Spindle.Trainers.Training;
 /// Reads and writes training checkpoints: one binary file holding a header, the metadata as JSON,
 /// TorchSharp's CPU generator state, the model's state dict and the optimizer's state, written through
 /// <see cref="AtomicFile"/> (a temporary file moved over the target) so that a crash never leaves a half-written checkpoint.
+/// From format 2 an end marker (the length of what precedes it and a fixed number) closes the file, so a file cut or
+/// damaged after the fact is refused even where the part a reader needs is whole.
 /// </summary>
 public static class CheckpointFile
 {
-    /// <summary>The format version this code writes and reads.</summary>
-    public const int FormatVersion = 1;
+    /// <summary>The format version this code writes; it also reads format 1 (no end marker).</summary>
+    public const int FormatVersion = 2;
+
+    private const int OldestReadableVersion = 1;
 
     private const string Magic = "spindle-checkpoint";
+
+    /// <summary>The last four bytes of a format-2 checkpoint ("SPCK" little-endian), after the length of the body.</summary>
+    private const int EndMarker = 0x4B435053;
+
+    private const int EndLength = sizeof(long) + sizeof(int);
 
     /// <summary>Gets the JSON options used for checkpoint metadata and run logs (NaN allowed, camelCase).</summary>
     public static JsonSerializerOptions JsonOptions { get; } = new()
@@ -57,6 +66,9 @@ public static class CheckpointFile
 
             model.save(writer);
             optimizer.save_state_dict(writer);
+            writer.Flush();
+            writer.Write(stream.Position);
+            writer.Write(EndMarker);
             writer.Flush();
         });
     }
@@ -138,6 +150,40 @@ public static class CheckpointFile
 
     private static CheckpointMetadata ReadHeader(BinaryReader reader, string path)
     {
+        var (metadata, version) = ReadHeaderAndVersion(reader, path);
+        if (version >= 2)
+        {
+            CheckEnd(reader.BaseStream, path);
+        }
+
+        return metadata;
+    }
+
+    /// <summary>Checks a format-2 file's end marker and puts the stream back where it was.</summary>
+    private static void CheckEnd(Stream stream, string path)
+    {
+        var position = stream.Position;
+        var length = stream.Length;
+        long body = -1;
+        var marker = 0;
+        if (length >= position + EndLength)
+        {
+            stream.Seek(length - EndLength, SeekOrigin.Begin);
+            using var end = new BinaryReader(stream, System.Text.Encoding.UTF8, leaveOpen: true);
+            body = end.ReadInt64();
+            marker = end.ReadInt32();
+        }
+
+        if (marker != EndMarker || body != length - EndLength)
+        {
+            throw new InvalidDataException($"{path}: the checkpoint is truncated or damaged ({length} bytes; its end marker is missing or does not match its length).");
+        }
+
+        stream.Seek(position, SeekOrigin.Begin);
+    }
+
+    private static (CheckpointMetadata Metadata, int Version) ReadHeaderAndVersion(BinaryReader reader, string path)
+    {
         string magic;
         try
         {
@@ -154,12 +200,13 @@ public static class CheckpointFile
         }
 
         var version = reader.ReadInt32();
-        if (version != FormatVersion)
+        if (version is < OldestReadableVersion or > FormatVersion)
         {
-            throw new InvalidDataException($"{path}: checkpoint format {version}; this version reads format {FormatVersion}.");
+            throw new InvalidDataException($"{path}: checkpoint format {version}; this version reads formats {OldestReadableVersion} to {FormatVersion}.");
         }
 
-        return JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadString(), JsonOptions)
+        var metadata = JsonSerializer.Deserialize<CheckpointMetadata>(reader.ReadString(), JsonOptions)
             ?? throw new InvalidDataException($"{path}: empty checkpoint metadata.");
+        return (metadata, version);
     }
 }

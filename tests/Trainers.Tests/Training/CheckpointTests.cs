@@ -112,6 +112,65 @@ public class CheckpointTests
         Assert.That(() => CheckpointFile.ReadMetadata(path), Throws.InstanceOf<InvalidDataException>());
     }
 
+    /// <summary>Writes a one-epoch MLP checkpoint and returns its bytes, with the model it holds.</summary>
+    private static (byte[] Bytes, nn.Module<Tensor, Tensor> Model) OneEpochCheckpoint()
+    {
+        var train = SyntheticData.Blobs(16, 2, [16], seed: 1);
+        var path = Path.Combine(TrainerTests.TempDirectory(), "last.ckpt");
+        var model = TrainerTests.NewMlp(seed: 1);
+        using var optimizer = torch.optim.Adam(model.parameters(), 1e-3);
+        new Trainer(model, optimizer, Options(path, epochs: 1)).Fit(train);
+        return (File.ReadAllBytes(path), model);
+    }
+
+    // A cut in the last 12 bytes (the end marker), in the optimizer state, and a changed marker byte: the weights a
+    // reader of the model alone needs are whole in each, and each file is still refused.
+    [TestCase(1)]
+    [TestCase(12)]
+    [TestCase(40)]
+    [TestCase(-1)]
+    public void ReadModel_FileCutOrDamagedAfterTheWeights_IsRefused(int cut)
+    {
+        var (bytes, model) = OneEpochCheckpoint();
+        using (model)
+        {
+            var path = Path.Combine(TrainerTests.TempDirectory(), "damaged.ckpt");
+            if (cut > 0)
+            {
+                File.WriteAllBytes(path, bytes[..^cut]);
+            }
+            else
+            {
+                bytes[^1] ^= 0x01;
+                File.WriteAllBytes(path, bytes);
+            }
+
+            using var reader = TrainerTests.NewMlp(seed: 2);
+            Assert.That(() => CheckpointFile.ReadModel(path, reader), Throws.InstanceOf<InvalidDataException>().With.Message.Contains("truncated or damaged"));
+        }
+    }
+
+    [Test]
+    public void ReadModel_FormatOneWithoutEndMarker_StillReadsTheWeights()
+    {
+        // Format 1 is format 2 without the 12-byte end marker: the version follows the magic string (1 length byte, 18 bytes).
+        var (bytes, model) = OneEpochCheckpoint();
+        using (model)
+        {
+            var formatOne = bytes[..^12];
+            BitConverter.GetBytes(1).CopyTo(formatOne, 19);
+            var path = Path.Combine(TrainerTests.TempDirectory(), "format1.ckpt");
+            File.WriteAllBytes(path, formatOne);
+
+            using var reader = TrainerTests.NewMlp(seed: 2);
+            CheckpointFile.ReadModel(path, reader);
+            var expected = model.parameters().Select(p => p.detach().clone()).ToArray();
+            var read = reader.parameters().ToArray();
+            Assert.That(read, Has.Length.EqualTo(expected.Length));
+            Assert.That(read.Zip(expected).All(pair => pair.First.eq(pair.Second).all().item<bool>()), Is.True, "the weights read are the trained model's");
+        }
+    }
+
     [Test]
     public void Fit_WithCheckpointPath_LeavesOnlyTheCheckpoint()
     {
