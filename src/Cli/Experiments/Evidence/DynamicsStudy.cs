@@ -167,7 +167,9 @@ internal static class DynamicsStudy
         {
             var floors = source.SelectMany(s => s.Epochs).Select(e => e.Check.Fit.MinAlpha).Distinct().Order().Select(a => a.ToString("0.###", CultureInfo.InvariantCulture));
             var isNew = source.Key == "new run";
-            text.AppendLine($"- Checks of the {(isNew ? "new runs" : source.Key)}: fitted with α ≥ {string.Join(" or ", floors)}{(isNew ? string.Empty : ", as recorded (a check stores distributions, not the interactions a refit needs, so these spindle and decay masses keep the fit defaults of the day they were recorded; the cancellation mass does not depend on the fit)")}.");
+            var current = new Spindle.Monitor.Decomposition.DecompositionFitOptions().MinAlpha;
+            var outdated = !isNew && source.SelectMany(s => s.Epochs).Any(e => e.Check.Fit.MinAlpha != current);
+            text.AppendLine($"- Checks of the {(isNew ? "new runs" : source.Key)}: fitted with α ≥ {string.Join(" or ", floors)}{(outdated ? $", as recorded, not today's default α ≥ {current:0.##} (a check stores distributions, not the interactions a refit needs, so these spindle and decay masses keep the fit defaults of the day they were recorded; the cancellation mass does not depend on the fit)" : string.Empty)}.");
         }
 
         text.AppendLine();
