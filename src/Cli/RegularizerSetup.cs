@@ -52,6 +52,25 @@ internal sealed record BaselineSpec
 /// <summary>The held-out split and the baseline models of <c>spindle train --regularize</c> and <c>spindle experiment regularizer</c>.</summary>
 internal static class RegularizerSetup
 {
+    /// <summary>The values of <c>--term-batch-norm</c>, for <see cref="BatchNormStatistics.Batch"/> and <see cref="BatchNormStatistics.Running"/>.</summary>
+    public static readonly string[] BatchNormNames = ["batch", "running"];
+
+    /// <summary>The <c>--term-batch-norm</c> option of <c>train</c> and <c>experiment regularizer</c>, limited to <see cref="BatchNormNames"/>.</summary>
+    /// <param name="description">What the option does in that command.</param>
+    /// <returns>The option, defaulting to batch statistics.</returns>
+    public static System.CommandLine.Option<string> BatchNormOption(string description)
+    {
+        var option = new System.CommandLine.Option<string>("--term-batch-norm") { Description = description, DefaultValueFactory = _ => BatchNormNames[0] };
+        option.AcceptOnlyFromAmong(BatchNormNames);
+        return option;
+    }
+
+    /// <summary>The statistics a <c>--term-batch-norm</c> value names.</summary>
+    public static BatchNormStatistics ParseBatchNorm(string name) => name == BatchNormNames[1] ? BatchNormStatistics.Running : BatchNormStatistics.Batch;
+
+    /// <summary>The <c>--term-batch-norm</c> value of the statistics, as records and configs store it.</summary>
+    public static string BatchNormName(BatchNormStatistics statistics) => BatchNormNames[statistics == BatchNormStatistics.Running ? 1 : 0];
+
     /// <summary>Draws a class-balanced training subset and a class-balanced held-out split disjoint from it, both seeded.</summary>
     /// <param name="labels">The labels of the training pool.</param>
     /// <param name="classCount">The number of classes.</param>
@@ -184,7 +203,7 @@ internal static class RegularizerSetup
             VariableCount = settings.TermVariables,
             SamplesPerStep = settings.TermSamples,
             Every = settings.TermEvery,
-            BatchNorm = settings.TermBatchNorm == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
+            BatchNorm = ParseBatchNorm(settings.TermBatchNorm),
         });
         var callback = new RegularizerLogCallback(Attach(trainer, regularizer), regularizer, runFolder, print);
         trainer.Callbacks.Add(callback);

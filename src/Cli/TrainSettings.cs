@@ -90,7 +90,7 @@ internal sealed record TrainSettings
     public int TermEvery { get; init; } = 1;
 
     /// <summary>Gets which statistics the model's batch-norm layers use in the term's masked passes: "batch" (the masked batch's own) or "running".</summary>
-    public string TermBatchNorm { get; init; } = "batch";
+    public string TermBatchNorm { get; init; } = RegularizerSetup.BatchNormNames[0];
 
     public int BaselineCount { get; init; } = 1;
 
@@ -160,7 +160,7 @@ internal sealed record TrainSettings
         Require(TermVariables is >= 1 and <= 12, $"--term-variables must be in 1..12 (2^n masked passes with gradients per sample), got {TermVariables}.");
         Require(TermSamples >= 1, $"--term-samples must be at least 1, got {TermSamples}.");
         Require(TermEvery >= 1, $"--term-every must be at least 1, got {TermEvery}.");
-        Require(TermBatchNorm is "batch" or "running", $"--term-batch-norm must be batch or running, got '{TermBatchNorm}'.");
+        Require(RegularizerSetup.BatchNormNames.Contains(TermBatchNorm), $"--term-batch-norm must be {string.Join(" or ", RegularizerSetup.BatchNormNames)}, got '{TermBatchNorm}'.");
         Require(BaselineCount is >= 1 and <= 3, $"--baseline-count must be 1, 2 or 3, got {BaselineCount}.");
         Require(HoldoutCount is null or >= 1, $"--holdout-count must be at least 1, got {HoldoutCount}.");
         Require(BaselineEpochs is null or >= 1, $"--baseline-epochs must be at least 1, got {BaselineEpochs}.");

@@ -141,7 +141,7 @@ internal sealed class RegularizerRecorder
                 TermSamples = totals is null ? null : _settings.TermSamples,
                 TermEvery = totals is null ? null : _settings.TermEvery,
                 Warmup = totals is null ? null : _settings.Warmup,
-                TermBatchNorm = totals is null ? null : batchNorm == BatchNormStatistics.Batch ? "batch" : "running",
+                TermBatchNorm = totals is null ? null : RegularizerSetup.BatchNormName(batchNorm),
                 BaselineCount = baselines.Count,
                 BaselineSeconds = reused ? 0 : baselineSeconds,
                 Threads = torch.get_num_threads(),

@@ -1,6 +1,5 @@
 using System.CommandLine;
 using System.Globalization;
-using Spindle.Regularizer;
 using Spindle.Trainers.Data;
 using TorchSharp;
 
@@ -30,8 +29,7 @@ internal static class RegularizerStudyCommand
         var termSamples = new Option<int>("--term-samples") { Description = "Samples of each batch whose interactions are penalised.", DefaultValueFactory = _ => d.TermSamples };
         var termEvery = new Option<int>("--term-every") { Description = "Apply the term every K steps.", DefaultValueFactory = _ => d.TermEvery };
         var baselineCount = new Option<int>("--baseline-count") { Description = "Baseline models k trained on the held-out split (1 as appendix J; up to 3).", DefaultValueFactory = _ => d.BaselineCount };
-        var termBatchNorm = new Option<string>("--term-batch-norm") { Description = "Statistics of the regularized model's batch-norm layers in the term's passes: batch (the masked batch's own) or running (trains the regularized-running-stats arm instead).", DefaultValueFactory = _ => "batch" };
-        termBatchNorm.AcceptOnlyFromAmong("batch", "running");
+        var termBatchNorm = RegularizerSetup.BatchNormOption("Statistics of the regularized model's batch-norm layers in the term's passes: batch (the masked batch's own) or running (trains the regularized-running-stats arm instead).");
         var testSamples = new Option<int>("--test-samples") { Description = "Test samples evaluated (10000: the whole test split; fewer: a fixed class-balanced part).", DefaultValueFactory = _ => d.TestSamples };
         var validation = new Option<bool>("--validation") { Description = SpindleCommands.WithDefault("Evaluate on 2,000 class-balanced images of the training pool outside the training and held-out samples instead of the test split (for choosing λ).", "off") };
         var threads = new Option<int?>("--threads") { Description = SpindleCommands.WithDefault("TorchSharp intra-op threads.", "one per core") };
@@ -61,7 +59,7 @@ internal static class RegularizerStudyCommand
                     TermSamples = parse.GetValue(termSamples),
                     TermEvery = parse.GetValue(termEvery),
                     BaselineCount = parse.GetValue(baselineCount),
-                    TermBatchNorm = parse.GetValue(termBatchNorm) == "running" ? BatchNormStatistics.Running : BatchNormStatistics.Batch,
+                    TermBatchNorm = RegularizerSetup.ParseBatchNorm(parse.GetValue(termBatchNorm)!),
                     TestSamples = parse.GetValue(testSamples),
                     Validation = parse.GetValue(validation),
                     Threads = parse.GetValue(threads),
