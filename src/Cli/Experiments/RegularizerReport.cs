@@ -84,8 +84,9 @@ internal static class RegularizerReport
             var plain = cell.Arm(RegularizerStudySettings.Plain);
             var regularized = cell.Arm(RegularizerStudySettings.Regularized);
             // Only pairs run with the same number of threads: seconds under different thread counts do not compare.
-            var ratios = cell.Pairs(RegularizerStudySettings.Plain).Where(p => p.Regularized.Threads == p.Other.Threads).Select(p => p.Regularized.TrainSeconds / p.Other.TrainSeconds).ToList();
-            s.AppendLine(c, $"| {cell.Model} | {cell.Size} | {MeanSd(plain.Select(r => r.TrainProbeShare), 100)} | {MeanSd(regularized.Select(r => r.TrainProbeShare), 100)} | {MeanSd(plain.Select(r => r.TestProbeShare), 100)} | {MeanSd(regularized.Select(r => r.TestProbeShare), 100)} | {MeanSd(plain.Select(r => (double?)r.TrainSeconds), 1, "F0")} | {MeanSd(regularized.Select(r => (double?)r.TrainSeconds), 1, "F0")} | {(ratios.Count == 0 ? "- (threads differ)" : ratios.Average().ToString("F2", c) + "x" + (ratios.Count < cell.Pairs(RegularizerStudySettings.Plain).Count() ? string.Create(c, $" ({ratios.Count} of {cell.Pairs(RegularizerStudySettings.Plain).Count()} pairs: those with equal threads)") : string.Empty))} |");
+            var pairs = cell.Pairs(RegularizerStudySettings.Plain).ToList();
+            var ratios = pairs.Where(p => p.Regularized.Threads == p.Other.Threads).Select(p => p.Regularized.TrainSeconds / p.Other.TrainSeconds).ToList();
+            s.AppendLine(c, $"| {cell.Model} | {cell.Size} | {MeanSd(plain.Select(r => r.TrainProbeShare), 100)} | {MeanSd(regularized.Select(r => r.TrainProbeShare), 100)} | {MeanSd(plain.Select(r => r.TestProbeShare), 100)} | {MeanSd(regularized.Select(r => r.TestProbeShare), 100)} | {MeanSd(plain.Select(r => (double?)r.TrainSeconds), 1, "F0")} | {MeanSd(regularized.Select(r => (double?)r.TrainSeconds), 1, "F0")} | {(ratios.Count == 0 ? "- (threads differ)" : ratios.Average().ToString("F2", c) + "x" + (ratios.Count < pairs.Count ? string.Create(c, $" ({ratios.Count} of {pairs.Count} pairs: those with equal threads)") : string.Empty))} |");
         }
 
         s.AppendLine();
